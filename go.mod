@@ -1,0 +1,3 @@
+module github.com/go-wsapi/wsapi
+
+go 1.26
