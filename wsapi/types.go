@@ -58,7 +58,7 @@ func (e MessageEvent) Text() string { return string(e.Data) }
 
 // CloseEvent is what the close event reports: the status the peer sent.
 type CloseEvent struct {
-	Code     int    // 1005 when the close frame had no status, 1006 when there was none
+	Code     int // 1005 when the close frame had no status, 1006 when there was none
 	Reason   string
 	WasClean bool
 }
