@@ -1,3 +1,8 @@
 module github.com/go-wsapi/wsapi
 
 go 1.26
+
+require (
+	github.com/coder/websocket v1.8.15
+	github.com/hack-pad/safejs v0.1.0
+)

@@ -1,3 +1,75 @@
 // Package wsapi is the browser's WebSocket API in Go, with one shape on
-// every platform.
+// every platform: compiled for GOOS=js GOARCH=wasm it drives the browser's
+// own WebSocket; compiled for anything else it is a client on
+// github.com/coder/websocket that behaves as Chrome's WebSocket does, with
+// the same events in the same order, the same close codes and the same
+// errors. Code that passes `go test` natively therefore works in the
+// browser.
+//
+//	ws, err := wsapi.New("wss://example.com/echo", "chat.v1")
+//	if err != nil {
+//		return err // a bad URL or protocol list: errors.Is(err, wsapi.ErrSyntax)
+//	}
+//	ws.OnOpen(func() { ws.SendText("hello") })
+//	ws.OnMessage(func(m wsapi.MessageEvent) {
+//		fmt.Println("got", m.Text())
+//		ws.CloseWithStatus(1000, "done")
+//	})
+//	ws.OnClose(func(e wsapi.CloseEvent) { fmt.Println("closed", e.Code, e.Reason) })
+//	<-ws.Done()
+//
+// # Events
+//
+// Every event is dispatched on a goroutine of the socket's own, one at a
+// time and in order, never from inside New, Send or Close; a handler may
+// call any method of the socket. Events are held from New until the first
+// handler is set (or WaitOpen or Done is called), so handlers set right
+// after New miss nothing, however quick the network or however long the
+// code took to set them. Open comes at most once and before any message,
+// error at most once and right before close, close exactly once and last.
+//
+// ReadyState moves with the events the handlers see: OPEN when open is
+// dispatched, CLOSING as soon as Close is called, CLOSED when close is
+// dispatched. A message that was received but not yet dispatched when Close
+// was called is dropped, as the browser drops what arrives once close() was
+// called.
+//
+// For blocking code, WaitOpen waits for open under a context, and Done and
+// CloseEvent tell when and how the socket closed.
+//
+// # Errors
+//
+// Bad arguments are errors wrapping the DOMException the browser would have
+// thrown: ErrSyntax, ErrInvalidState, ErrInvalidAccess. The OnError handler
+// receives an error wrapping ErrConnection; natively it also wraps the cause
+// (refused, handshake status, protocol error), where the browser gives none.
+// A panic in a handler is printed with its stack to standard error (the
+// console, in a browser) and dispatch goes on.
+//
+// # Wasm
+//
+// What the browser's WebSocket cannot do, and so NewWithOptions refuses in
+// the browser with ErrNotSupported:
+//
+//   - custom handshake headers, cookies aside (Options.Header), or an Origin
+//     other than the page's (Options.Origin);
+//   - a TLS configuration or HTTP client of one's own (Options.TLSConfig,
+//     Options.HTTPClient): the browser's trust store and network stack
+//     decide;
+//   - a read limit or turning compression off (Options.ReadLimit,
+//     Options.DisableCompression).
+//
+// The browser also sends no pings of its own that Go could see, and resolves
+// a relative URL against the page, where natively it is ErrSyntax. Node's
+// WebSocket (undici) differs from Chrome's in places; the README lists them.
+//
+// # Native
+//
+// The native client offers the extensions Chrome offers
+// ("permessage-deflate; client_max_window_bits") and the subprotocols
+// spelled as Chrome spells them, fails the connection where Chrome does (a
+// subprotocol the client did not offer, none selected when some were
+// offered, a text message that is not UTF-8), and opens a connection of its
+// own for every socket. It reads without a message size limit unless
+// Options.ReadLimit sets one.
 package wsapi

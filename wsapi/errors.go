@@ -1,6 +1,9 @@
 package wsapi
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // The browser's DOMException names, for errors.Is. Every error a method
 // returns for bad input wraps one of these and names the bad value.
@@ -22,3 +25,44 @@ var (
 	// native backend wraps the cause as well.
 	ErrConnection = errors.New("websocket connection failed")
 )
+
+// errClosedBeforeOpen is the cause of the failure of a socket closed while
+// CONNECTING; Chrome reports the same case in its console.
+var errClosedBeforeOpen = errors.New("WebSocket is closed before the connection is established")
+
+// connectionError is the error the OnError handler receives: it wraps
+// ErrConnection and the cause, and names the URL.
+func connectionError(url string, cause error) error {
+	return &connError{url: url, cause: cause}
+}
+
+type connError struct {
+	url   string
+	cause error
+}
+
+func (e *connError) Error() string {
+	return "wsapi: connection to " + e.url + " failed: " + e.cause.Error()
+}
+
+func (e *connError) Unwrap() []error { return []error{ErrConnection, e.cause} }
+
+// CloseError is the error of a wait that the socket's close ended: it
+// carries the close event.
+type CloseError struct {
+	CloseEvent
+}
+
+func (e *CloseError) Error() string {
+	return fmt.Sprintf("wsapi: socket closed with %d %q (clean: %t)", e.Code, e.Reason, e.WasClean)
+}
+
+// CloseStatus returns the close code carried by err, a *CloseError or an
+// error wrapping one, and -1 for any other error.
+func CloseStatus(err error) int {
+	var ce *CloseError
+	if errors.As(err, &ce) {
+		return ce.Code
+	}
+	return -1
+}

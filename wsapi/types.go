@@ -1,5 +1,7 @@
 package wsapi
 
+import "strconv"
+
 // ReadyState mirrors WebSocket.readyState; the numbers are the browser's.
 type ReadyState uint16
 
@@ -23,7 +25,7 @@ func (s ReadyState) String() string {
 	case Closed:
 		return "CLOSED"
 	}
-	return "ReadyState(" + itoa(int(s)) + ")"
+	return "ReadyState(" + strconv.Itoa(int(s)) + ")"
 }
 
 // MessageType says whether a message came in a text or a binary frame.
@@ -44,7 +46,7 @@ func (t MessageType) String() string {
 	case Binary:
 		return "binary"
 	}
-	return "MessageType(" + itoa(int(t)) + ")"
+	return "MessageType(" + strconv.Itoa(int(t)) + ")"
 }
 
 // MessageEvent is one message, whole: the browser never shows fragments.
@@ -61,28 +63,4 @@ type CloseEvent struct {
 	Code     int // 1005 when the close frame had no status, 1006 when there was none
 	Reason   string
 	WasClean bool
-}
-
-// itoa avoids strconv in the smallest builds; it is only used for the
-// String methods of out-of-range values.
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
 }

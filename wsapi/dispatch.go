@@ -1,0 +1,240 @@
+package wsapi
+
+import (
+	"fmt"
+	"os"
+	"runtime/debug"
+	"time"
+)
+
+// eventKind names the four events of the WebSocket interface.
+type eventKind uint8
+
+const (
+	evOpen eventKind = iota
+	evMessage
+	evError
+	evClose
+)
+
+func (k eventKind) String() string {
+	return [...]string{"open", "message", "error", "close"}[k]
+}
+
+// event is one entry of a socket's queue. Only the fields of its kind are set.
+type event struct {
+	kind       eventKind
+	msg        MessageEvent
+	err        error
+	close      CloseEvent
+	protocol   string
+	extensions string
+	dropped    bool // a message that Close made stale
+}
+
+// The emit methods are how a backend reports what happened on the wire. They
+// may be called from any goroutine, or from a JS callback, and never block:
+// they append to the queue and wake the dispatcher. They also enforce the
+// order the browser guarantees, whatever the backend does: open at most once
+// and before any message, error only right before close, close exactly once,
+// nothing after it.
+
+// emitOpen reports a completed handshake.
+func (ws *WebSocket) emitOpen(protocol, extensions string) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if ws.opened || ws.terminal {
+		return
+	}
+	ws.opened = true
+	ws.enqueueLocked(event{kind: evOpen, protocol: protocol, extensions: extensions})
+}
+
+// emitMessage reports a whole message. The socket takes ownership of data.
+func (ws *WebSocket) emitMessage(typ MessageType, data []byte) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if !ws.opened || ws.terminal || ws.closeCalled {
+		// The browser drops what arrives once close() was called: the
+		// message task finds readyState no longer OPEN.
+		return
+	}
+	ws.enqueueLocked(event{kind: evMessage, msg: MessageEvent{Type: typ, Data: data}})
+}
+
+// emitClose reports the end of the connection. A non-nil err means the
+// connection failed; the browser then fires error right before close.
+func (ws *WebSocket) emitClose(ce CloseEvent, err error) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	ws.terminateLocked(ce, err)
+}
+
+func (ws *WebSocket) terminateLocked(ce CloseEvent, err error) {
+	if ws.terminal {
+		return
+	}
+	ws.terminal = true
+	if err != nil {
+		ws.enqueueLocked(event{kind: evError, err: err})
+	}
+	ws.enqueueLocked(event{kind: evClose, close: ce})
+}
+
+func (ws *WebSocket) enqueueLocked(ev event) {
+	ws.queue = append(ws.queue, ev)
+	ws.wakeLocked()
+}
+
+func (ws *WebSocket) wakeLocked() {
+	if ws.dispatching {
+		select {
+		case ws.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// startLocked opens the gate: from now on queued events are dispatched. Until
+// then they are held, so that handlers set after New miss nothing even when
+// the connection was quicker than the code that sets them; in the browser the
+// same holds for code that yields before it sets them. The dispatcher
+// goroutine starts only here, so a socket nobody listens to holds no
+// goroutine.
+func (ws *WebSocket) startLocked() {
+	if ws.dispatching {
+		return
+	}
+	ws.dispatching = true
+	ws.wake <- struct{}{} // cannot block: the channel is empty until now
+	go ws.dispatch()
+}
+
+// registrationSettle is how long an event waits for a handler of its kind
+// that was never set, counted from the last time a handler was set. Handlers
+// are set one call at a time: without it, natively, the first call would
+// open the gate and the dispatcher could deliver a held message before the
+// next call sets OnMessage. An event whose handler was set, even to nil, or
+// whose kind a Wait method covers, never waits.
+const registrationSettle = 25 * time.Millisecond
+
+// dispatch delivers the queue in order, one event at a time, until close.
+func (ws *WebSocket) dispatch() {
+	var settle *time.Timer
+	for {
+		ws.mu.Lock()
+		if len(ws.queue) == 0 {
+			ws.mu.Unlock()
+			<-ws.wake
+			continue
+		}
+		ev := &ws.queue[0]
+		if !ws.handlers.has(ev.kind) && ws.decided&(1<<ev.kind) == 0 {
+			if wait := registrationSettle - time.Since(ws.lastSet); wait > 0 {
+				ws.mu.Unlock()
+				if settle == nil {
+					settle = time.NewTimer(wait)
+				} else {
+					settle.Reset(wait)
+				}
+				select {
+				case <-ws.wake:
+				case <-settle.C:
+				}
+				continue
+			}
+		}
+		e := *ev
+		ws.queue[0] = event{}
+		ws.queue = ws.queue[1:]
+		if len(ws.queue) == 0 {
+			ws.queue = nil // let the backing array go
+		}
+		ws.applyLocked(&e)
+		h := ws.handlers
+		ws.mu.Unlock()
+
+		if !e.dropped {
+			ws.deliver(h, &e)
+		}
+		if e.kind == evClose {
+			if settle != nil {
+				settle.Stop()
+			}
+			ws.finish(e.close)
+			return
+		}
+	}
+}
+
+// applyLocked moves the state the user sees to where the event says, just
+// before its handler runs, as the browser sets readyState before it fires.
+func (ws *WebSocket) applyLocked(ev *event) {
+	switch ev.kind {
+	case evOpen:
+		ws.protocol, ws.extensions = ev.protocol, ev.extensions
+		if ws.state == Connecting {
+			ws.state = Open
+		}
+		close(ws.openCh)
+	case evMessage:
+		// Close called after the message was queued: in the browser the
+		// message would have found the socket CLOSING and been dropped.
+		ev.dropped = ws.closeCalled
+	case evClose:
+		ws.state = Closed
+	}
+}
+
+// handlers is the set of callbacks, copied out under the lock so that a
+// handler may replace any of them while it runs.
+type handlers struct {
+	open    func()
+	message func(MessageEvent)
+	error   func(error)
+	close   func(CloseEvent)
+}
+
+func (h *handlers) has(k eventKind) bool {
+	switch k {
+	case evOpen:
+		return h.open != nil
+	case evMessage:
+		return h.message != nil
+	case evError:
+		return h.error != nil
+	}
+	return h.close != nil
+}
+
+func (ws *WebSocket) deliver(h handlers, ev *event) {
+	defer ws.recoverHandler(ev.kind)
+	switch ev.kind {
+	case evOpen:
+		if h.open != nil {
+			h.open()
+		}
+	case evMessage:
+		if h.message != nil {
+			h.message(ev.msg)
+		}
+	case evError:
+		if h.error != nil {
+			h.error(ev.err)
+		}
+	case evClose:
+		if h.close != nil {
+			h.close(ev.close)
+		}
+	}
+}
+
+// recoverHandler keeps a panicking handler from taking the socket, and in the
+// browser the whole Go program, down without a word: the panic and its stack
+// go to standard error (the console in a browser) and dispatch goes on, as
+// an exception in a JS event listener is reported and the page goes on.
+func (ws *WebSocket) recoverHandler(kind eventKind) {
+	if v := recover(); v != nil {
+		fmt.Fprintf(os.Stderr, "wsapi: panic in the %s handler of %s: %v\n%s", kind, ws.url, v, debug.Stack())
+	}
+}

@@ -1,0 +1,283 @@
+package wsapi
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// WebSocket is one connection, with the browser's WebSocket interface. Its
+// methods are safe for concurrent use.
+type WebSocket struct {
+	url string
+	tr  transport
+
+	mu          sync.Mutex
+	state       ReadyState // the state the user sees: moved by dispatched events and by Close
+	protocol    string
+	extensions  string
+	handlers    handlers
+	queue       []event
+	opened      bool      // the backend reported open
+	terminal    bool      // close is queued; the backend has nothing more to say
+	closeCalled bool      // Close or CloseWithStatus started a close
+	dispatching bool      // the gate is open and the dispatcher runs
+	decided     uint8     // bit per eventKind: its handler was set, or a Wait method covers it
+	lastSet     time.Time // when a handler was last set
+	closeEvent  CloseEvent
+	wake        chan struct{} // tells the dispatcher that the queue grew
+	openCh      chan struct{} // closed when open is dispatched
+	done        chan struct{} // closed when close is dispatched
+}
+
+// transport is what a backend does: move bytes. Everything the user sees
+// (state, order, events) is decided here, above it, once for both.
+type transport interface {
+	// send queues a message. It is called only once the socket was OPEN;
+	// after a close it must count the bytes in bufferedAmount and drop them.
+	send(typ MessageType, data []byte)
+	// bufferedAmount is the number of payload bytes queued and not written.
+	bufferedAmount() uint64
+	// close starts the closing handshake of an open connection, after the
+	// messages already queued; code 0 means close() without a status.
+	close(code int, reason string)
+	// abort drops the connection attempt of a socket closed while
+	// CONNECTING; the socket has already queued error and close.
+	abort()
+	// release frees what the transport holds once close was dispatched.
+	release()
+}
+
+// New is `new WebSocket(url, protocols)`: it validates its arguments at once,
+// returning an error wrapping ErrSyntax, and returns a socket in CONNECTING
+// that connects in the background. Set handlers before the calling goroutine
+// blocks; events are held until the first handler is set, so none is lost.
+func New(url string, protocols ...string) (*WebSocket, error) {
+	return NewWithOptions(url, &Options{Protocols: protocols})
+}
+
+// NewWithOptions is New with settings that only some platforms can honour;
+// see Options. A nil opts is the same as New(url).
+func NewWithOptions(url string, opts *Options) (*WebSocket, error) {
+	o := opts.clone()
+	if err := checkProtocols(o.Protocols); err != nil {
+		return nil, fmt.Errorf("wsapi: failed to construct WebSocket: %w", err)
+	}
+	ws := &WebSocket{
+		wake:   make(chan struct{}, 1),
+		openCh: make(chan struct{}),
+		done:   make(chan struct{}),
+	}
+	tr, err := dial(ws, url, o)
+	if err != nil {
+		return nil, fmt.Errorf("wsapi: failed to construct WebSocket: %w", err)
+	}
+	ws.tr = tr
+	return ws, nil
+}
+
+// URL returns the URL the socket connects to, serialized as the browser's
+// ws.url: lower-case scheme and host, no default port, "/" for an empty path.
+func (ws *WebSocket) URL() string { return ws.url }
+
+// ReadyState returns the state as the events delivered so far tell it: OPEN
+// once the open event is dispatched, CLOSING as soon as Close is called,
+// CLOSED once the close event is dispatched. Like those events, it does not
+// move until a handler is set or a Wait method is called.
+func (ws *WebSocket) ReadyState() ReadyState {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	return ws.state
+}
+
+// BufferedAmount returns the number of application bytes queued by Send and
+// not yet written to the network, including those sent after a close, which
+// are never written, as the browser counts them.
+func (ws *WebSocket) BufferedAmount() uint64 { return ws.tr.bufferedAmount() }
+
+// Protocol returns the subprotocol the server selected; "" before open.
+func (ws *WebSocket) Protocol() string {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	return ws.protocol
+}
+
+// Extensions returns the extensions the server accepted; "" before open.
+func (ws *WebSocket) Extensions() string {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	return ws.extensions
+}
+
+// OnOpen sets the open handler. Setting one replaces the previous one; nil
+// removes it.
+func (ws *WebSocket) OnOpen(f func()) { ws.setHandler(evOpen, func(h *handlers) { h.open = f }) }
+
+// OnMessage sets the message handler. The event's Data belongs to the
+// handler: the socket does not touch it again.
+func (ws *WebSocket) OnMessage(f func(MessageEvent)) {
+	ws.setHandler(evMessage, func(h *handlers) { h.message = f })
+}
+
+// OnError sets the error handler. The error wraps ErrConnection; natively it
+// also wraps the cause, where the browser tells nothing.
+func (ws *WebSocket) OnError(f func(error)) {
+	ws.setHandler(evError, func(h *handlers) { h.error = f })
+}
+
+// OnClose sets the close handler. It is the last event, always delivered
+// exactly once.
+func (ws *WebSocket) OnClose(f func(CloseEvent)) {
+	ws.setHandler(evClose, func(h *handlers) { h.close = f })
+}
+
+func (ws *WebSocket) setHandler(k eventKind, set func(*handlers)) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	set(&ws.handlers)
+	ws.decided |= 1 << k
+	ws.lastSet = time.Now()
+	ws.startLocked()
+	ws.wakeLocked()
+}
+
+// SendText sends s as a text message. See Send.
+func (ws *WebSocket) SendText(s string) error {
+	if !utf8.ValidString(s) {
+		// A JS string cannot hold invalid UTF-8; sending it would make
+		// the peer fail the connection.
+		return fmt.Errorf("wsapi: failed to send text %.40q: not valid UTF-8: %w", s, ErrSyntax)
+	}
+	return ws.send(Text, []byte(s))
+}
+
+// SendBinary sends a copy of b as a binary message. See Send.
+func (ws *WebSocket) SendBinary(b []byte) error {
+	return ws.send(Binary, append([]byte(nil), b...))
+}
+
+// Send sends a string as a text message and a []byte as a binary message;
+// any other type is an error. It never blocks: the message is queued and
+// BufferedAmount counts it until it is written. While CONNECTING it returns
+// an error wrapping ErrInvalidState. While CLOSING or CLOSED it returns nil
+// and sends nothing, but adds the length to BufferedAmount, as the browser
+// does.
+func (ws *WebSocket) Send(data any) error {
+	switch d := data.(type) {
+	case string:
+		return ws.SendText(d)
+	case []byte:
+		return ws.SendBinary(d)
+	}
+	return fmt.Errorf("wsapi: Send takes a string or a []byte, not %T", data)
+}
+
+func (ws *WebSocket) send(typ MessageType, data []byte) error {
+	ws.mu.Lock()
+	st := ws.state
+	ws.mu.Unlock()
+	if st == Connecting {
+		return fmt.Errorf("wsapi: failed to send %d-byte %s message: still CONNECTING: %w", len(data), typ, ErrInvalidState)
+	}
+	ws.tr.send(typ, data)
+	return nil
+}
+
+// Close is close() with no code: the peer receives a close frame with no
+// status. It returns at once; the handshake runs in the background and ends
+// with the close event. Closing a closing or closed socket does nothing.
+func (ws *WebSocket) Close() error {
+	ws.close(0, "")
+	return nil
+}
+
+// CloseWithStatus is close(code, reason). The code must be 1000 or in
+// 3000-4999 (else an error wrapping ErrInvalidAccess) and the reason at most
+// 123 bytes of UTF-8 (else ErrSyntax), checked in that order; a call that
+// fails starts no close.
+func (ws *WebSocket) CloseWithStatus(code int, reason string) error {
+	if err := checkClose(code, reason); err != nil {
+		return fmt.Errorf("wsapi: failed to close: %w", err)
+	}
+	ws.close(code, reason)
+	return nil
+}
+
+func (ws *WebSocket) close(code int, reason string) {
+	ws.mu.Lock()
+	st := ws.state
+	if st == Closing || st == Closed {
+		ws.mu.Unlock()
+		return
+	}
+	ws.state = Closing
+	ws.closeCalled = true
+	if st == Connecting {
+		// The browser fails a connection closed before it opened: error,
+		// then close 1006, and never open, whatever the network did.
+		ws.terminateLocked(CloseEvent{Code: 1006}, connectionError(ws.url, errClosedBeforeOpen))
+		ws.mu.Unlock()
+		ws.tr.abort()
+		return
+	}
+	ws.mu.Unlock()
+	ws.tr.close(code, reason)
+}
+
+// finish runs on the dispatcher after the close handler returned.
+func (ws *WebSocket) finish(ce CloseEvent) {
+	ws.closeEvent = ce // read only after done is closed
+	ws.tr.release()
+	close(ws.done)
+}
+
+// WaitOpen waits until the open event has been dispatched and returns nil,
+// or returns why the socket will never open: a *CloseError when it closed
+// first, or ctx's error. Like setting a handler, it releases the events held
+// since New. Do not call it from a handler of the same socket: the handler
+// would wait for itself.
+func (ws *WebSocket) WaitOpen(ctx context.Context) error {
+	ws.mu.Lock()
+	ws.decided |= 1 << evOpen
+	ws.startLocked()
+	ws.wakeLocked()
+	ws.mu.Unlock()
+	select {
+	case <-ws.openCh:
+		return nil
+	case <-ws.done:
+		select {
+		case <-ws.openCh:
+			return nil
+		default:
+		}
+		return &CloseError{CloseEvent: ws.closeEvent}
+	case <-ctx.Done():
+		return fmt.Errorf("wsapi: failed to wait for %s to open: %w", ws.url, ctx.Err())
+	}
+}
+
+// Done returns a channel closed once the close event has been dispatched and
+// its handler has returned; CloseEvent then tells how the socket closed.
+// Like setting a handler, it releases the events held since New.
+func (ws *WebSocket) Done() <-chan struct{} {
+	ws.mu.Lock()
+	ws.decided |= 1 << evClose
+	ws.startLocked()
+	ws.wakeLocked()
+	ws.mu.Unlock()
+	return ws.done
+}
+
+// CloseEvent returns the close event and true once Done is closed, and a
+// zero event and false before.
+func (ws *WebSocket) CloseEvent() (CloseEvent, bool) {
+	select {
+	case <-ws.done:
+		return ws.closeEvent, true
+	default:
+		return CloseEvent{}, false
+	}
+}
