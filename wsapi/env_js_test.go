@@ -1,0 +1,34 @@
+//go:build js && wasm
+
+package wsapi_test
+
+import (
+	"fmt"
+	"os"
+	"syscall/js"
+)
+
+func startEnv() (env, func(), error) {
+	e := env{server: os.Getenv("WSAPI_SERVER"), dead: os.Getenv("WSAPI_DEAD"), runtime: os.Getenv("WSAPI_RUNTIME")}
+	if e.runtime == "" {
+		e.runtime = "chromium"
+		// wasm_exec.js stubs a process object in browsers; only Node's
+		// has versions.
+		if v := js.Global().Get("process"); v.Truthy() {
+			if v = v.Get("versions"); v.Truthy() && v.Get("node").Truthy() {
+				e.runtime = "node"
+			}
+		}
+	}
+	return e, func() {}, nil
+}
+
+// checkLeaks has nothing to check in a JS runtime: the native run checks
+// the code that is shared.
+func checkLeaks() int { return 0 }
+
+func printSummary() {
+	countMu.Lock()
+	defer countMu.Unlock()
+	fmt.Printf("wsapi scenarios on %s: %d passed, %d failed\n", theEnv.runtime, passed, ranScenarios-passed)
+}

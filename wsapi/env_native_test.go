@@ -1,0 +1,77 @@
+//go:build !js
+
+package wsapi_test
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	scenarioserver "github.com/go-wsapi/wsapi/wsapi/internal/scenario"
+)
+
+// startEnv starts the scenario server, serving testdata (the recording
+// page and the scenarios), unless WSAPI_SERVER names one already.
+func startEnv() (env, func(), error) {
+	baseGoroutines = runtime.NumGoroutine()
+	if s := os.Getenv("WSAPI_SERVER"); s != "" {
+		return env{server: s, dead: os.Getenv("WSAPI_DEAD"), runtime: "native"}, func() {}, nil
+	}
+	base, stop, err := scenarioserver.Start(&scenarioserver.Options{Files: os.DirFS("testdata")})
+	if err != nil {
+		return env{}, nil, err
+	}
+	dead, err := scenarioserver.DeadURL()
+	if err != nil {
+		stop()
+		return env{}, nil, err
+	}
+	return env{server: base, dead: dead, runtime: "native"}, stop, nil
+}
+
+var baseGoroutines int
+
+// checkLeaks fails the run when goroutines outlive the suite: every socket,
+// server and child must have ended. It waits a little for goroutines that
+// are on their way out.
+func checkLeaks() int {
+	var n int
+	for range 100 {
+		if n = runtime.NumGoroutine(); n <= baseGoroutines {
+			return 0
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	fmt.Fprintf(os.Stderr, "wsapi tests: %d goroutines left behind (%d at start):\n%s\n", n-baseGoroutines, baseGoroutines, buf)
+	return 1
+}
+
+// runtimeCounts holds each runtime's scenario results, for the summary.
+var runtimeCounts = map[string][2]int{} // runtime -> {passed, ran}
+
+func printSummary() {
+	countMu.Lock()
+	defer countMu.Unlock()
+	var b strings.Builder
+	fmt.Fprintf(&b, "wsapi scenarios: native %d/%d", passed, ranScenarios)
+	total := [2]int{passed, ranScenarios}
+	for _, rt := range []string{"node", "chromium"} {
+		c, ok := runtimeCounts[rt]
+		if !ok {
+			fmt.Fprintf(&b, ", %s not run", rt)
+			continue
+		}
+		fmt.Fprintf(&b, ", %s %d/%d", rt, c[0], c[1])
+		total[0] += c[0]
+		total[1] += c[1]
+	}
+	fmt.Fprintf(&b, "\nscenarios: %d passed, %d failed\n", total[0], total[1]-total[0])
+	fmt.Print(b.String())
+	if f := os.Getenv("WSAPI_SUMMARY"); f != "" {
+		os.WriteFile(f, []byte(b.String()), 0o644)
+	}
+}

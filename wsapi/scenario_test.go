@@ -1,0 +1,405 @@
+package wsapi_test
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-wsapi/wsapi/wsapi"
+)
+
+// The scenarios and the traces Chrome's own WebSocket left when it ran them,
+// recorded by testdata/js/scenarios.js (see TestRecordTraces). Embedded, so
+// that the suite runs where there is no file system: in a browser.
+var (
+	//go:embed testdata/scenarios.json
+	scenariosJSON []byte
+	//go:embed testdata/chrome/traces.json
+	chromeTracesJSON []byte
+	//go:embed testdata/node/traces.json
+	nodeTracesJSON []byte
+)
+
+// scenario is one entry of testdata/scenarios.json; the file's format is
+// described in testdata/js/scenarios.js, which interprets it in JavaScript as
+// runScenario does here in Go.
+type scenario struct {
+	Name      string              `json:"name"`
+	URL       string              `json:"url"`
+	Absolute  bool                `json:"absolute"`
+	Protocols []string            `json:"protocols"`
+	Observe   *bool               `json:"observe"`
+	Pause     int                 `json:"pause"`
+	Aggregate bool                `json:"aggregate"`
+	On        map[string][]action `json:"on"`
+}
+
+// action is one step, as a JSON array: ["send", "text", "hello"].
+type action []any
+
+func (a action) str(i int) string { s, _ := a[i].(string); return s }
+func (a action) num(i int) int    { f, _ := a[i].(float64); return int(f) }
+
+func loadScenarios(t testing.TB) []scenario {
+	var f struct{ Scenarios []scenario }
+	if err := json.Unmarshal(scenariosJSON, &f); err != nil {
+		t.Fatalf("testdata/scenarios.json: %v", err)
+	}
+	return f.Scenarios
+}
+
+func loadTraces(t testing.TB, b []byte) map[string][]string {
+	var m map[string][]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("recorded traces: %v", err)
+	}
+	return m
+}
+
+// TestScenarios runs every scenario through wsapi and holds its trace to the
+// one the reference recorded: Chrome's, or in Node, Node's own.
+func TestScenarios(t *testing.T) {
+	env := scenarioEnv(t)
+	chrome := loadTraces(t, chromeTracesJSON)
+	want := chrome
+	if env.runtime == "node" {
+		want = loadTraces(t, nodeTracesJSON)
+	}
+	for _, sc := range loadScenarios(t) {
+		t.Run(sc.Name, func(t *testing.T) {
+			countScenario(t)
+			got := runScenario(sc, env)
+			exp, ok := want[sc.Name]
+			if _, fixed := wsapiFixesNode[sc.Name]; fixed && env.runtime == "node" {
+				exp, ok = chrome[sc.Name]
+			}
+			if !ok {
+				t.Fatalf("no recorded trace for %s: re-record (see TestRecordTraces); got\n%s", sc.Name, strings.Join(got, "\n"))
+			}
+			if !slices.Equal(got, exp) {
+				t.Errorf("trace of %s on %s differs from the reference\n%s", sc.Name, env.runtime, traceDiff(exp, got))
+			}
+		})
+	}
+}
+
+func traceDiff(want, got []string) string {
+	var b strings.Builder
+	for i := 0; i < max(len(want), len(got)); i++ {
+		w, g := "", ""
+		if i < len(want) {
+			w = want[i]
+		}
+		if i < len(got) {
+			g = got[i]
+		}
+		mark := " "
+		if w != g {
+			mark = "!"
+		}
+		fmt.Fprintf(&b, "%s want %-50s got %s\n", mark, w, g)
+	}
+	return b.String()
+}
+
+// wsapiFixesNode lists the scenarios where Node's own WebSocket (undici)
+// departs from Chrome's and wsapi keeps Chrome's behaviour on Node all the
+// same: there the Node run is held to Chrome's trace. The README lists them.
+var wsapiFixesNode = map[string]string{
+	"refused-403":            "undici fires error and never close after a failed handshake",
+	"dead-port":              "undici fires error and never close when nothing listens",
+	"protocols-not-offered":  "undici fires error and never close after a subprotocol mismatch",
+	"close-while-connecting": "undici fires error and never close when closed while connecting",
+}
+
+// env says where the scenario server is and which runtime runs the suite.
+type env struct {
+	server  string // http://127.0.0.1:port
+	dead    string // ws://127.0.0.1:port/ where nothing listens
+	runtime string // native, node or chromium
+}
+
+func (e env) wsBase() string { return "ws" + strings.TrimPrefix(e.server, "http") }
+
+func (e env) urlFor(sc scenario, id string) string {
+	if sc.Absolute {
+		return sc.URL
+	}
+	u := e.wsBase() + sc.URL
+	if sc.URL == "dead" {
+		u = e.dead
+	}
+	sep := "?"
+	if strings.Contains(u, "?") {
+		sep = "&"
+	}
+	return u + sep + "id=" + url.QueryEscape(id)
+}
+
+// runScenario is the Go twin of run() in testdata/js/scenarios.js.
+func runScenario(sc scenario, e env) []string {
+	id := fmt.Sprintf("%s-%s-%08x", sc.Name, e.runtime, rand.Uint32())
+	ws, err := wsapi.New(e.urlFor(sc, id), sc.Protocols...)
+	if err != nil {
+		return []string{"new -> " + domName(err)}
+	}
+	r := &runner{ws: ws, sc: sc}
+	r.actions("new")
+	if sc.Pause > 0 {
+		if err := wsapi.WaitQueued(ws, sc.Pause); err != nil {
+			r.add("pause: " + err.Error())
+		}
+	}
+	ws.OnOpen(func() {
+		r.add(fmt.Sprintf("open protocol=%s extensions=%s", jsString(ws.Protocol()), jsString(ws.Extensions())))
+		r.actions("open")
+	})
+	ws.OnMessage(func(m wsapi.MessageEvent) {
+		r.mu.Lock()
+		r.count++
+		r.bytes += len(m.Data)
+		r.kinds |= 1 << m.Type
+		n := r.count
+		r.mu.Unlock()
+		if !sc.Aggregate {
+			r.add(messageLine(m))
+		}
+		r.actions("message:" + strconv.Itoa(n))
+	})
+	ws.OnError(func(err error) {
+		if !errors.Is(err, wsapi.ErrConnection) {
+			r.add("error does not wrap ErrConnection: " + err.Error())
+		}
+		r.add("error")
+		r.actions("error")
+	})
+	ws.OnClose(func(ce wsapi.CloseEvent) {
+		if sc.Aggregate {
+			kind := map[int]string{1 << wsapi.Text: "text", 1 << wsapi.Binary: "binary"}[r.kinds]
+			if kind == "" {
+				kind = "mixed"
+			}
+			if r.kinds == 0 {
+				kind = "text"
+			}
+			r.add(fmt.Sprintf("messages %d %s bytes=%d", r.count, kind, r.bytes))
+		}
+		r.add(fmt.Sprintf("close %d %s clean=%t", ce.Code, jsString(ce.Reason), ce.WasClean))
+		r.actions("close")
+	})
+	select {
+	case <-ws.Done():
+	case <-time.After(10 * time.Second):
+		r.add("timeout")
+		ws.Close()
+		return r.lines()
+	}
+	if sc.Observe == nil || *sc.Observe {
+		for _, l := range observe(e, id) {
+			r.add("server: " + l)
+		}
+	}
+	return r.lines()
+}
+
+// runner collects one scenario's trace; handlers run on the socket's
+// goroutine while actions may run on others, so the trace is locked.
+type runner struct {
+	ws *wsapi.WebSocket
+	sc scenario
+
+	mu    sync.Mutex
+	trace []string
+	count int
+	bytes int
+	kinds int
+}
+
+func (r *runner) add(line string) {
+	r.mu.Lock()
+	r.trace = append(r.trace, line)
+	r.mu.Unlock()
+}
+
+func (r *runner) lines() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.trace)
+}
+
+func (r *runner) actions(trigger string) {
+	for _, a := range r.sc.On[trigger] {
+		r.add(r.act(a))
+	}
+}
+
+// act runs one action and returns its trace line.
+func (r *runner) act(a action) string {
+	ws := r.ws
+	switch a.str(0) {
+	case "send":
+		kind, data := payload(a.str(1), a[2])
+		return fmt.Sprintf("send %s %d -> %s", kind, len(data), domName(sendAs(ws, kind, data)))
+	case "send-many":
+		n := a.num(1)
+		kind, data := payload(a.str(2), a[3])
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { errs[i] = sendAs(ws, kind, data) })
+		}
+		wg.Wait()
+		return fmt.Sprintf("send-many %d %s %d -> %s", n, kind, len(data), domName(errors.Join(errs...)))
+	case "close", "close-len":
+		if len(a) == 1 {
+			return "close -> " + domName(ws.Close())
+		}
+		reason := a.str(2)
+		if a.str(0) == "close-len" {
+			reason = strings.Repeat("a", a.num(2))
+		}
+		return fmt.Sprintf("close %d %s -> %s", a.num(1), reasonText(reason), domName(ws.CloseWithStatus(a.num(1), reason)))
+	case "state":
+		return "state " + ws.ReadyState().String()
+	case "buffered":
+		return "buffered " + strconv.FormatUint(ws.BufferedAmount(), 10)
+	case "protocol":
+		return "protocol " + jsString(ws.Protocol())
+	}
+	return fmt.Sprintf("unknown action %v", a)
+}
+
+func sendAs(ws *wsapi.WebSocket, kind string, data []byte) error {
+	if kind == "text" {
+		return ws.SendText(string(data))
+	}
+	return ws.SendBinary(data)
+}
+
+// payload builds what a send action sends: text-len is "a".."z" repeating,
+// binary-len has byte i = i % 251.
+func payload(kind string, arg any) (string, []byte) {
+	switch kind {
+	case "text":
+		s, _ := arg.(string)
+		return "text", []byte(s)
+	case "text-len":
+		n := int(arg.(float64))
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte('a' + i%26)
+		}
+		return "text", b
+	case "binary-len":
+		n := int(arg.(float64))
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(i % 251)
+		}
+		return "binary", b
+	}
+	panic("unknown send kind " + kind)
+}
+
+const quoteLimit = 32
+
+func messageLine(m wsapi.MessageEvent) string {
+	if m.Type == wsapi.Text {
+		if len(m.Data) > quoteLimit {
+			return fmt.Sprintf("message text %d fnv=%s", len(m.Data), fnv32a(m.Data))
+		}
+		return fmt.Sprintf("message text %d %s", len(m.Data), jsString(m.Text()))
+	}
+	return fmt.Sprintf("message binary %d fnv=%s", len(m.Data), fnv32a(m.Data))
+}
+
+func reasonText(r string) string {
+	if len(r) > quoteLimit {
+		return fmt.Sprintf("<%d bytes>", len(r))
+	}
+	return jsString(r)
+}
+
+func fnv32a(b []byte) string {
+	h := fnv.New32a()
+	h.Write(b)
+	return fmt.Sprintf("%08x", h.Sum32())
+}
+
+// jsString quotes s as JSON.stringify does.
+func jsString(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// domName is the name of the DOMException a JS call would have thrown, or
+// "ok".
+func domName(err error) string {
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.Is(err, wsapi.ErrSyntax):
+		return "SyntaxError"
+	case errors.Is(err, wsapi.ErrInvalidState):
+		return "InvalidStateError"
+	case errors.Is(err, wsapi.ErrInvalidAccess):
+		return "InvalidAccessError"
+	}
+	return "error: " + err.Error()
+}
+
+// observe reads what the scenario server saw of connection id, through a
+// socket of our own.
+func observe(e env, id string) []string {
+	ws, err := wsapi.New(e.wsBase() + "/observe?id=" + url.QueryEscape(id))
+	if err != nil {
+		return []string{"observe: " + err.Error()}
+	}
+	var mu sync.Mutex
+	var lines []string
+	ws.OnMessage(func(m wsapi.MessageEvent) {
+		mu.Lock()
+		lines = append(lines, m.Text())
+		mu.Unlock()
+	})
+	select {
+	case <-ws.Done():
+	case <-time.After(8 * time.Second):
+		ws.Close()
+		return append(lines, "timeout")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return lines
+}
+
+// Scenario counts, for the summary TestMain prints.
+var (
+	countMu              sync.Mutex
+	passed, ranScenarios int
+)
+
+func countScenario(t *testing.T) {
+	t.Cleanup(func() {
+		countMu.Lock()
+		defer countMu.Unlock()
+		ranScenarios++
+		if !t.Failed() {
+			passed++
+		}
+	})
+}
