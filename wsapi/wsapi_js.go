@@ -5,6 +5,7 @@ package wsapi
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/hack-pad/safejs"
 )
@@ -30,6 +31,11 @@ var errNoJSClass = errors.New("this JavaScript runtime has no WebSocket class (N
 func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
 	if err := o.nativeOnly(); err != nil {
 		return nil, err
+	}
+	if !utf8.ValidString(rawURL) {
+		// The browser would turn the bad bytes into U+FFFD and connect
+		// somewhere else; natively it is a SyntaxError, so here too.
+		return nil, fmt.Errorf("invalid WebSocket URL %q: not valid UTF-8: %w", rawURL, ErrSyntax)
 	}
 	if jsWebSocket.IsUndefined() {
 		return nil, errNoJSClass

@@ -1,3 +1,9 @@
+//go:build !js
+
+// The fuzz targets run natively only: their seed corpus lives in
+// testdata/fuzz, and a browser has no file system to read it from. The
+// recorded tables in validate_test.go run on every runtime.
+
 package wsapi
 
 import (
