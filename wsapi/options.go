@@ -1,7 +1,5 @@
 package wsapi
 
-import "fmt"
-
 // Options are the settings of NewWithOptions. The type is the same on every
 // platform, so code that builds Options compiles everywhere; the fields
 // marked "native only" name things a browser's WebSocket cannot do, and
@@ -54,27 +52,4 @@ func (o *Options) clone() *Options {
 	c := *o
 	c.Protocols = append([]string(nil), o.Protocols...)
 	return &c
-}
-
-// nativeOnly returns an error wrapping ErrNotSupported naming the first
-// native-only field that is set, for the browser backend.
-func (o *Options) nativeOnly() error {
-	var field string
-	switch {
-	case len(o.Header) > 0:
-		field = "Header"
-	case o.Origin != "":
-		field = "Origin"
-	case o.HTTPClient != nil:
-		field = "HTTPClient"
-	case o.TLSConfig != nil:
-		field = "TLSConfig"
-	case o.ReadLimit != 0:
-		field = "ReadLimit"
-	case o.DisableCompression:
-		field = "DisableCompression"
-	default:
-		return nil
-	}
-	return fmt.Errorf("option %s cannot be honoured by the browser's WebSocket: %w", field, ErrNotSupported)
 }
