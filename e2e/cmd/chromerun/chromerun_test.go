@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// progSource is the wasm program under test. Its first argument picks how
+// it ends, so one build covers every case.
+const progSource = `package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	fmt.Println("args", os.Args)
+	fmt.Println("env", os.Getenv("WSAPI_CHROMERUN_TEST"), os.Getenv("NOT_PASSED"))
+	fmt.Fprintln(os.Stderr, "to stderr")
+	for i := range 50 {
+		fmt.Println("line", i)
+	}
+	switch os.Args[1] {
+	case "fail":
+		fmt.Print("no newline")
+		os.Exit(3)
+	case "panic":
+		panic("boom")
+	}
+}
+`
+
+// TestChromerun builds chromerun and a small wasm program, and runs the
+// program in Chromium as go test -exec would.
+func TestChromerun(t *testing.T) {
+	if _, err := findBrowser(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI needs Chromium: %v", err)
+		}
+		t.Skipf("skipping: %v (install chromium or set CHROMIUM)", err)
+	}
+	dir := t.TempDir()
+	runner := filepath.Join(dir, "chromerun")
+	goBuild(t, ".", nil, "-o", runner, ".")
+	src := filepath.Join(dir, "prog")
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(src, "go.mod"), "module prog\n\ngo 1.26\n")
+	writeFile(t, filepath.Join(src, "main.go"), progSource)
+	prog := filepath.Join(dir, "prog.wasm")
+	goBuild(t, src, []string{"GOOS=js", "GOARCH=wasm"}, "-o", prog, ".")
+
+	var lines strings.Builder
+	for i := range 50 {
+		fmt.Fprintf(&lines, "line %d\n", i)
+	}
+	for _, tc := range []struct {
+		mode       string
+		code       int
+		stdout     []string
+		stderr     string
+		stdoutTail string
+	}{
+		{"pass", 0, []string{"args [prog.wasm pass x]\n", "env 42 \n", lines.String()}, "to stderr\n", ""},
+		{"fail", 3, []string{lines.String()}, "to stderr\n", "no newline\n"},
+		{"panic", 2, []string{lines.String()}, "panic: boom", ""},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := runChromerun(t, runner, prog, tc.mode, "x")
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d", code, tc.code)
+			}
+			for _, want := range tc.stdout {
+				if !strings.Contains(stdout, want) {
+					t.Errorf("stdout lacks %q", want)
+				}
+			}
+			if !strings.HasSuffix(stdout, tc.stdoutTail) {
+				t.Errorf("stdout does not end with %q", tc.stdoutTail)
+			}
+			if !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("stderr lacks %q", tc.stderr)
+			}
+			if t.Failed() {
+				t.Logf("stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			}
+		})
+	}
+
+	pages := map[string]string{
+		"/exit":  `<script>console.log("a", 1); console.error("b"); chromerunExit(5); console.log("after")</script>`,
+		"/throw": `<script>setTimeout(() => { throw new Error("thrown") })</script>`,
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "<!doctype html>"+pages[r.URL.Path])
+	}))
+	t.Cleanup(srv.Close)
+	t.Run("page-exit", func(t *testing.T) {
+		t.Parallel()
+		code, stdout, stderr := runChromerun(t, runner, "-url", srv.URL+"/exit")
+		if code != 5 || stdout != "a 1\n" || stderr != "b\n" {
+			t.Errorf("got code %d, stdout %q, stderr %q; want 5, %q, %q", code, stdout, stderr, "a 1\n", "b\n")
+		}
+	})
+	t.Run("page-throw", func(t *testing.T) {
+		t.Parallel()
+		code, _, stderr := runChromerun(t, runner, "-url", srv.URL+"/throw")
+		if code != 1 || !strings.Contains(stderr, "Uncaught Error: thrown") {
+			t.Errorf("got code %d, stderr %q; want 1 and the error", code, stderr)
+		}
+	})
+}
+
+// runChromerun runs chromerun and returns its exit code and output.
+func runChromerun(t *testing.T, runner string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), runner, append([]string{"-timeout", "1m"}, args...)...)
+	cmd.Env = append(os.Environ(), "WSAPI_CHROMERUN_TEST=42", "NOT_PASSED=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatal(err)
+	}
+	return cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()
+}
+
+func goBuild(t *testing.T, dir string, env []string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("go", append([]string{"build"}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build %v: %v\n%s", args, err, out)
+	}
+}
+
+func writeFile(t *testing.T, name, data string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

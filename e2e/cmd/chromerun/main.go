@@ -1,0 +1,308 @@
+// Command chromerun runs a GOOS=js Go program, or any page, in headless
+// Chromium, copies the page's console to stdout and stderr, and exits with
+// the code that the page reports. It uses the generic API of chromedp v0.22.
+//
+// As a go test runner, it serves the test binary, wasm_exec.js and a page
+// that starts the program, on 127.0.0.1:
+//
+//	GOOS=js GOARCH=wasm go test -exec=chromerun ./...
+//
+// The program gets os.Args [base name of the binary, args...] and only the
+// variables WSAPI_*, GO*, HOME and TMPDIR: wasm_exec.js gives argv and env
+// 8 KiB in all.
+//
+// With -url it opens a page that someone else serves:
+//
+//	chromerun -url http://127.0.0.1:8080/page.html
+//
+// # Page protocol
+//
+//   - Each console.log, console.info or console.debug call prints its text
+//     and a newline on stdout; console.error, console.warn and
+//     console.assert print on stderr.
+//   - window.chromerunExit(code) ends the run; chromerun exits with code
+//     (0 if absent, 1 if not an integer). Later calls and output are lost.
+//   - An uncaught exception or unhandled rejection is printed on stderr and
+//     ends the run with 1.
+//
+// A run that lasts longer than -timeout (default $CHROMERUN_TIMEOUT, else
+// 10m) exits 1. Without a browser ($CHROMIUM, else chromium or
+// google-chrome on PATH), chromerun exits 127.
+package main
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	_ "embed"
+	"errors"
+	"flag"
+	"fmt"
+	"html/template"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/css"
+	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/inspector"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+//go:embed index.html
+var indexHTML string
+
+var indexTmpl = template.Must(template.New("index").Parse(indexHTML))
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	defTimeout := 10 * time.Minute
+	if s := os.Getenv("CHROMERUN_TIMEOUT"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "chromerun: bad CHROMERUN_TIMEOUT: %v\n", err)
+			return 2
+		}
+		defTimeout = d
+	}
+	timeout := flag.Duration("timeout", defTimeout, "end the run with exit code 1 after this `duration`")
+	pageURL := flag.String("url", "", "open this page instead of running a wasm program")
+	flag.Usage = func() {
+		fmt.Fprintf(os.Stderr, "usage: chromerun [-timeout d] prog [args...]   (prog: a GOOS=js binary)\n       chromerun [-timeout d] -url URL\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if (*pageURL == "") == (flag.NArg() == 0) {
+		flag.Usage()
+		return 2
+	}
+	execPath, err := findBrowser()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "chromerun:", err)
+		return 127
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeoutCause(ctx, *timeout, fmt.Errorf("timed out after %v", *timeout))
+	defer cancel()
+
+	url := *pageURL
+	if url == "" {
+		url, err = serveProgram(flag.Arg(0), flag.Args()[1:])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "chromerun:", err)
+			return 1
+		}
+	}
+	code, err := runPage(ctx, execPath, url)
+	if err != nil {
+		if ctx.Err() != nil {
+			err = context.Cause(ctx) // the timeout or the signal
+		}
+		fmt.Fprintln(os.Stderr, "chromerun:", err)
+		return 1
+	}
+	return code
+}
+
+// findBrowser prefers $CHROMIUM, so that a test machine can pin a build.
+func findBrowser() (string, error) {
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		if _, err := exec.LookPath(p); err != nil {
+			return "", fmt.Errorf("CHROMIUM: %w", err)
+		}
+		return p, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("no Chromium (set CHROMIUM or put chromium on PATH): %w", exec.ErrNotFound)
+}
+
+// serveProgram serves the page, wasm_exec.js and the program until the
+// process exits, and returns the page's URL.
+func serveProgram(prog string, args []string) (string, error) {
+	if _, err := os.Stat(prog); err != nil {
+		return "", err
+	}
+	wasmExec := filepath.Join(goroot(), "lib", "wasm", "wasm_exec.js")
+	if _, err := os.Stat(wasmExec); err != nil {
+		return "", fmt.Errorf("failed to find wasm_exec.js: %w", err)
+	}
+	// A few variables only: argv and env share 8 KiB of wasm memory.
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "WSAPI_") || strings.HasPrefix(k, "GO") || k == "HOME" || k == "TMPDIR" {
+			env[k] = v
+		}
+	}
+	cfg := map[string]any{"argv": append([]string{filepath.Base(prog)}, args...), "env": env}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		indexTmpl.Execute(w, cfg)
+	})
+	mux.HandleFunc("GET /wasm_exec.js", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, wasmExec)
+	})
+	mux.HandleFunc("GET /prog.wasm", func(w http.ResponseWriter, r *http.Request) {
+		// instantiateStreaming refuses any other type.
+		w.Header().Set("Content-Type", "application/wasm")
+		http.ServeFile(w, r, prog)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	go http.Serve(ln, mux)
+	return "http://" + ln.Addr().String() + "/", nil
+}
+
+// goroot finds the GOROOT of the go command that runs us: go test puts its
+// own bin directory first on PATH.
+func goroot() string {
+	if r := os.Getenv("GOROOT"); r != "" {
+		return r
+	}
+	if out, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
+		return strings.TrimSpace(string(out))
+	}
+	//lint:ignore SA1019 last resort when there is no go command
+	return runtime.GOROOT()
+}
+
+// runPage runs one browser with one tab on url until the page reports its
+// exit code, throws, crashes, or ctx ends.
+func runPage(ctx context.Context, execPath, url string) (int, error) {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(execPath),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+	)
+	// The allocator makes a fresh --user-data-dir and removes it in cancel.
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancelAlloc()
+	ctx, cancelTab := chromedp.NewContext(actx)
+	defer cancelTab()
+
+	// chromedp turns on domains for its DOM helpers that we do not use;
+	// Network would also keep a copy of the wasm binary. A stack trace for
+	// each console call costs more than the call itself under wasm, and
+	// an exception's description has its stack anyway.
+	quiet := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		for _, m := range []cdp.Command[cdp.Empty, cdp.Empty]{network.Disable, css.Disable, dom.Disable} {
+			if _, err := cdp.Call(ctx, t, m, cdp.Empty{}); err != nil {
+				return err
+			}
+		}
+		_, err := cdp.Call(ctx, t, cdpruntime.SetMaxCallStackSizeToCapture, cdpruntime.SetMaxCallStackSizeToCaptureParams{})
+		return err
+	})
+	if err := chromedp.Do(ctx, quiet); err != nil {
+		return 0, fmt.Errorf("failed to start %s: %w", execPath, err)
+	}
+	messages := chromedp.Console(ctx)
+	crashes := chromedp.Events(ctx, inspector.TargetCrashed)
+
+	// chromerunExit logs a marker with the code, so the exit comes on the
+	// same ordered stream as the lines logged before it. (ExposeFunc runs
+	// each call in its own goroutine: the exit could overtake those lines,
+	// and two calls race.) The script keeps its own console.debug, and it
+	// runs before any script of each new document.
+	marker := "chromerun-exit-" + rand.Text() + ":"
+	exitJS := `(() => {
+		const debug = console.debug.bind(console);
+		let done = false;
+		window.chromerunExit = (code = 0) => {
+			if (done) return;
+			done = true;
+			if (!Number.isInteger(code)) console.error("chromerunExit: not an integer:", code);
+			debug("` + marker + `" + (Number.isInteger(code) ? code : 1));
+		};
+	})()`
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: exitJS}); err != nil {
+		return 0, err
+	}
+
+	msgs := make(chan chromedp.ConsoleMessage)
+	errc := make(chan error, 2)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				errc <- err
+				return
+			}
+			select {
+			case msgs <- m:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() {
+		for _, err := range crashes {
+			errc <- cmp.Or(err, errors.New("the page crashed"))
+			return
+		}
+	}()
+
+	res, err := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: url})
+	if err == nil && res.ErrorText != "" {
+		err = errors.New(res.ErrorText)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("failed to open %s: %w", url, err)
+	}
+
+	for {
+		select {
+		case m := <-msgs:
+			switch {
+			case strings.HasPrefix(m.Text, marker):
+				return strconv.Atoi(strings.TrimPrefix(m.Text, marker))
+			case m.IsException():
+				// The description of an Error has its stack.
+				text := m.Text
+				if e := m.Exception.Exception; e != nil {
+					if _, stack, ok := strings.Cut(e.Description, "\n"); ok {
+						text += "\n" + stack
+					}
+				}
+				fmt.Fprintln(os.Stderr, text)
+				return 1, nil
+			case m.Source != "": // the browser's own log, e.g. a failed load
+				if m.Type == chromedp.ConsoleError && !strings.HasSuffix(m.URL, "/favicon.ico") {
+					fmt.Fprintf(os.Stderr, "chromerun: %s: %s %s\n", m.Source, m.Text, m.URL)
+				}
+			case m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleWarning || m.Type == "assert":
+				fmt.Fprintln(os.Stderr, m.Text)
+			case m.Type != "endGroup" && m.Type != "clear":
+				fmt.Fprintln(os.Stdout, m.Text)
+			}
+		case err := <-errc:
+			return 0, err
+		}
+	}
+}
