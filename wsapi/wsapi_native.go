@@ -226,13 +226,16 @@ func (t *nativeTransport) read(conn *websocket.Conn) {
 		}
 		t.ws.emitMessage(MessageType(typ), data)
 	}
-	ce, cerr := t.closeEvent(err)
-	if cerr != nil {
-		conn.CloseNow() // unblocks a writer stuck on a dead peer
-	}
+	// Let the writer finish its queue (a close request included) and
+	// return; a connection that did not close cleanly is cut first, so
+	// that a writer stuck on a dead peer returns too.
 	t.stopWriter()
+	if !errors.As(err, new(websocket.CloseError)) {
+		conn.CloseNow()
+	}
 	<-t.writerDone
 	conn.CloseNow()
+	ce, cerr := t.closeEvent(err)
 	if cerr != nil && cerr != errAbrupt {
 		t.ws.emitClose(ce, connectionError(t.ws.url, cerr))
 		return
@@ -255,9 +258,12 @@ func (t *nativeTransport) closeEvent(err error) (CloseEvent, error) {
 	if closing && errors.Is(err, net.ErrClosed) {
 		// Our own Close read the server's close frame before this loop
 		// could: what it returned tells what the server sent. It returns
-		// nil when the server echoed our code.
-		res := <-t.closeResult
-		t.closeResult <- res
+		// nil when the server echoed our code. The writer has returned.
+		var res error = errNoCloseSent
+		select {
+		case res = <-t.closeResult:
+		default:
+		}
 		if errors.As(res, &ce) {
 			return CloseEvent{Code: int(ce.Code), Reason: ce.Reason, WasClean: true}, nil
 		}
@@ -273,6 +279,10 @@ func (t *nativeTransport) closeEvent(err error) (CloseEvent, error) {
 	}
 	return CloseEvent{Code: 1006}, err
 }
+
+// errNoCloseSent is the cause when the writer ended before it could send
+// the close frame that was asked for.
+var errNoCloseSent = errors.New("the connection failed before the close frame was sent")
 
 // errAbrupt marks a connection that ended without a close frame and without
 // a fault of the protocol: close 1006 with no error event.
