@@ -71,13 +71,22 @@ func (ss *session) accept(w http.ResponseWriter, r *http.Request, opts *websocke
 	return c
 }
 
-// echo is /echo and /echo?accept=b,c.
+// echo is /echo, /echo?accept=b,c, and /echo?compress=takeover or
+// compress=no-takeover, which negotiate permessage-deflate so that the
+// clients' Extensions() can be compared.
 func (ss *session) echo(w http.ResponseWriter, r *http.Request) {
 	var protos []string
 	if a := r.URL.Query().Get("accept"); a != "" {
 		protos = strings.Split(a, ",")
 	}
-	c := ss.accept(w, r, acceptOptions(protos))
+	opts := acceptOptions(protos)
+	switch r.URL.Query().Get("compress") {
+	case "takeover":
+		opts.CompressionMode = websocket.CompressionContextTakeover
+	case "no-takeover":
+		opts.CompressionMode = websocket.CompressionNoContextTakeover
+	}
+	c := ss.accept(w, r, opts)
 	if c == nil {
 		return
 	}

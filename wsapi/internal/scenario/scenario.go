@@ -21,7 +21,8 @@
 // Every URL takes ?id=ID; what the handler sees is recorded under ID.
 //
 //   - /echo: echoes every message; ?accept=b,c selects the first of those
-//     subprotocols the client offered.
+//     subprotocols the client offered; ?compress=takeover or no-takeover
+//     negotiates permessage-deflate.
 //   - /pick?proto=c: raw; answers with subprotocol c whatever was offered
 //     (no proto: no header; proto=: an empty one), then reads until the
 //     client closes or goes away, and echoes the client's close frame.
