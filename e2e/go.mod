@@ -5,6 +5,10 @@ go 1.26
 require (
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.22.1
+	github.com/go-wsapi/wsapi v0.0.0
 )
 
 require github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+
+// The tests run the server and the client of this very tree.
+replace github.com/go-wsapi/wsapi => ../
