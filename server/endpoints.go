@@ -1,0 +1,84 @@
+//go:build !js
+
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"time"
+)
+
+// context0 is the context of reads and writes: one with a deadline would
+// cost a timer per call, and coder/websocket cuts the connection when a
+// context ends, so cancellation is done by closing instead.
+var context0 = context.Background()
+
+var echoEndpoint = &endpoint{
+	path: "/ws/echo",
+	read: func(s *Server, c *client) error {
+		for {
+			typ, data, err := c.conn.Read(context0)
+			if err != nil {
+				return err
+			}
+			// An echo client that does not read stops being read: the
+			// queue fills, this send waits, and TCP pushes back.
+			select {
+			case c.queue <- &message{typ: typ, data: data}:
+			case <-c.ctx.Done():
+				return context.Cause(c.ctx)
+			}
+		}
+	},
+}
+
+var ticksEndpoint = &endpoint{
+	path: "/ws/ticks",
+	// The client has nothing to say; reading is still what answers pings
+	// and close frames.
+	read: func(s *Server, c *client) error {
+		for {
+			_, r, err := c.conn.Reader(context0)
+			if err != nil {
+				return err
+			}
+			if _, err := io.Copy(io.Discard, r); err != nil {
+				return err
+			}
+		}
+	},
+	ticks: true,
+}
+
+// quotes is one connection's simulated price.
+type quotes struct {
+	seq   int64
+	cents int64
+}
+
+func newQuotes() *quotes {
+	return &quotes{cents: 10000}
+}
+
+// quote is a /ws/ticks message. Price is a json.Number so that it always
+// has two decimals (101.20, not 101.2).
+type quote struct {
+	Type   string      `json:"type"`
+	Seq    int64       `json:"seq"`
+	Time   string      `json:"time"`
+	Symbol string      `json:"symbol"`
+	Price  json.Number `json:"price"`
+}
+
+// next moves the price by up to half a percent, never to zero or below.
+func (q *quotes) next() *message {
+	q.seq++
+	step := int64(math.Round(float64(q.cents) * (rand.Float64() - 0.5) / 100))
+	q.cents = max(q.cents+step, 1)
+	price := strconv.FormatInt(q.cents/100, 10) + "." + strconv.FormatInt(q.cents%100/10, 10) + strconv.FormatInt(q.cents%10, 10)
+	return encode(quote{Type: "quote", Seq: q.seq, Time: stamp(time.Now()), Symbol: "GOPHER", Price: json.Number(price)})
+}

@@ -1,0 +1,160 @@
+//go:build !js
+
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Options are the settings of New. A nil *Options is the zero Options, and
+// every zero field takes its default.
+type Options struct {
+	// WebDir is the directory of the page's static files (index.html,
+	// style.css, loader.js), read on every request so that they can be
+	// edited while the server runs. Defaults to "web".
+	WebDir string
+
+	// WasmPath is the compiled demo program. It is read and gzipped once,
+	// in New, so a rebuilt program needs a restart. Defaults to
+	// "bin/main.wasm".
+	WasmPath string
+
+	// WasmExecPath is the wasm_exec.js served next to the program. It must
+	// come from the toolchain that built the program. Defaults to
+	// lib/wasm/wasm_exec.js in the GOROOT this server was built with (or,
+	// failing that, the one of the go command on PATH).
+	WasmExecPath string
+
+	// AllowedOrigins are host patterns (path.Match syntax, matched without
+	// case against the Origin's host, or against scheme://host when the
+	// pattern has "://") of other origins whose pages may open sockets
+	// here. Browsers send Origin and cannot forge it, so this is what stops
+	// any page on the web from using a visitor's browser against this
+	// server. A request whose Origin matches its Host, or that has no
+	// Origin (a native client), is always allowed. Defaults to none.
+	AllowedOrigins []string
+
+	// ReadLimit is the largest message a client may send, in bytes; a
+	// larger one closes the connection with 1009. Defaults to 64 KiB.
+	ReadLimit int64
+
+	// SendQueue is how many messages may wait for a slow client. The chat
+	// room never waits for a client: one whose queue is full is closed
+	// with 1008 "too slow". A joining client is sent two messages at once,
+	// so values below 2 are raised to 2. Defaults to 64.
+	SendQueue int
+
+	// PingInterval is the time between pings. A peer that is gone without
+	// a FIN (a laptop lid shut, a NAT that forgot the flow) is found only
+	// by talking to it. Defaults to 20s.
+	PingInterval time.Duration
+
+	// PingTimeout is how long a pong may take before the peer is taken for
+	// dead and its connection is cut. Defaults to PingInterval.
+	PingTimeout time.Duration
+
+	// TickInterval is the time between two quotes on /ws/ticks. Defaults
+	// to 500ms.
+	TickInterval time.Duration
+
+	// Logger gets one line per connection opened and closed, and one per
+	// refused upgrade. Defaults to slog.Default().
+	Logger *slog.Logger
+}
+
+// Defaults, named for the tests and the command.
+const (
+	DefaultWebDir       = "web"
+	DefaultWasmPath     = "bin/main.wasm"
+	DefaultReadLimit    = 64 << 10
+	DefaultSendQueue    = 64
+	DefaultPingInterval = 20 * time.Second
+	DefaultTickInterval = 500 * time.Millisecond
+)
+
+// minSendQueue holds a chat join's welcome and join messages.
+const minSendQueue = 2
+
+// cloneWithDefaults copies o, so that the caller may change or reuse it,
+// fills in the defaults and checks the values.
+func (o *Options) cloneWithDefaults() (*Options, error) {
+	var c Options
+	if o != nil {
+		c = *o
+	}
+	c.AllowedOrigins = append([]string(nil), c.AllowedOrigins...)
+
+	var errs []error
+	negative := func(name string, v int64) {
+		if v < 0 {
+			errs = append(errs, fmt.Errorf("%s must not be negative, got %d", name, v))
+		}
+	}
+	negative("ReadLimit", c.ReadLimit)
+	negative("SendQueue", int64(c.SendQueue))
+	negative("PingInterval", int64(c.PingInterval))
+	negative("PingTimeout", int64(c.PingTimeout))
+	negative("TickInterval", int64(c.TickInterval))
+	for _, p := range c.AllowedOrigins {
+		// coder/websocket only logs a bad pattern, on every request.
+		if _, err := path.Match(strings.ToLower(p), ""); err != nil {
+			errs = append(errs, fmt.Errorf("bad origin pattern %q: %w", p, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+
+	if c.WebDir == "" {
+		c.WebDir = DefaultWebDir
+	}
+	if c.WasmPath == "" {
+		c.WasmPath = DefaultWasmPath
+	}
+	if c.WasmExecPath == "" {
+		c.WasmExecPath = defaultWasmExecPath()
+	}
+	if c.ReadLimit == 0 {
+		c.ReadLimit = DefaultReadLimit
+	}
+	if c.SendQueue == 0 {
+		c.SendQueue = DefaultSendQueue
+	}
+	c.SendQueue = max(c.SendQueue, minSendQueue)
+	if c.PingInterval == 0 {
+		c.PingInterval = DefaultPingInterval
+	}
+	if c.PingTimeout == 0 {
+		c.PingTimeout = c.PingInterval
+	}
+	if c.TickInterval == 0 {
+		c.TickInterval = DefaultTickInterval
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return &c, nil
+}
+
+// defaultWasmExecPath finds wasm_exec.js in the GOROOT this program was
+// built with: main.wasm must be built by the same toolchain, and `make run`
+// builds both. A binary built with -trimpath has no GOROOT of its own; the
+// go command's is the next best guess.
+func defaultWasmExecPath() string {
+	//lint:ignore SA1019 the toolchain that built us is exactly the one wanted
+	root := runtime.GOROOT()
+	if root == "" {
+		if out, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
+			root = strings.TrimSpace(string(out))
+		}
+	}
+	return filepath.Join(root, "lib", "wasm", "wasm_exec.js")
+}

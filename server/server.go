@@ -1,0 +1,277 @@
+//go:build !js
+
+// Package server is the companion server of the go-wsapi demo: it serves
+// the demo page and the Go program compiled to WebAssembly, and the three
+// WebSocket endpoints the page talks to through package wsapi.
+//
+// It is also meant as an example of a WebSocket server that holds up in
+// production: cross-origin upgrades are refused, messages have a size
+// limit, a slow reader is dropped instead of slowing the others, dead peers
+// are found by pings, and Shutdown says goodbye (close 1001) to everyone.
+//
+// # Endpoints
+//
+//   - GET /: the page, index.html of Options.WebDir, and the directory's
+//     other files.
+//   - GET /main.wasm: Options.WasmPath as application/wasm, gzipped when
+//     the browser accepts it, with an ETag and Cache-Control: no-cache.
+//   - GET /wasm_exec.js: Options.WasmExecPath, likewise.
+//   - GET /healthz: 200 "ok".
+//   - /ws/echo: echoes every message, text as text, binary as binary.
+//   - /ws/chat?nick=N: a chat room (see below).
+//   - /ws/ticks: a simulated quote every Options.TickInterval.
+//
+// # Chat and ticks protocol
+//
+// Messages are JSON in text frames. Every room event (join, say, leave)
+// gets the next number of the room's seq, so a client that sees a gap
+// knows it missed something. time is RFC 3339 in UTC with milliseconds.
+//
+//	client: {"type":"say","text":"hello"}  text of 1 to 1000 characters,
+//	        anything else closes with 1008 "bad message"
+//	server: {"type":"welcome","nick":"alice","seq":6,"time":"..."}  to the joiner
+//	        only, first; seq is the last one of the room before the join
+//	        {"type":"join","nick":"alice","seq":7,"time":"..."}
+//	        {"type":"say","nick":"alice","text":"hello","seq":8,"time":"..."}
+//	        {"type":"leave","nick":"alice","seq":9,"time":"..."}
+//	ticks:  {"type":"quote","seq":1,"time":"...","symbol":"GOPHER","price":101.25}
+//
+// A nick is 1 to 24 ASCII letters, digits, '-' and '_'; another one is
+// refused with 400, a missing one is "guest-<n>", and one already in the
+// room gets a suffix ("alice-2"). The welcome carries the nick given. The
+// sender of a say gets it back too: that copy is its acknowledgement.
+// On /ws/ticks, seq counts the connection's quotes from 1 and the price
+// walks at random, with two decimals, and stays above zero.
+//
+// # Connections
+//
+// Each connection has two goroutines: its handler, which reads, and a
+// writer, which drains a queue of at most Options.SendQueue messages and
+// sends the pings. The chat room publishes by a send on each queue that
+// never waits; a client whose queue is full is closed with 1008 "too slow"
+// and leaves the room. No lock is held while writing to a socket.
+package server
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+
+	"github.com/coder/websocket"
+)
+
+// Server is the demo's http.Handler. Make one with New.
+type Server struct {
+	opts     *Options
+	mux      *http.ServeMux
+	room     *room
+	wasm     *asset
+	wasmExec *asset
+
+	mu       sync.Mutex
+	shutting bool
+	clients  map[*client]struct{}
+	handlers sync.WaitGroup // WebSocket handlers, counted from before Accept
+}
+
+// New reads the page's program and wasm_exec.js, which must exist, and
+// returns a Server that is ready to serve.
+func New(opts *Options) (*Server, error) {
+	o, err := opts.cloneWithDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("failed to create server: %w", err)
+	}
+	if err := checkDir(o.WebDir); err != nil {
+		return nil, fmt.Errorf("failed to find the web directory: %w", err)
+	}
+	s := &Server{
+		opts:    o,
+		mux:     http.NewServeMux(),
+		room:    newRoom(),
+		clients: make(map[*client]struct{}),
+	}
+	s.wasm, err = loadAsset(o.WasmPath, "application/wasm")
+	if err != nil {
+		return nil, fmt.Errorf("failed to load the wasm program (build it first): %w", err)
+	}
+	s.wasmExec, err = loadAsset(o.WasmExecPath, "text/javascript; charset=utf-8")
+	if err != nil {
+		return nil, fmt.Errorf("failed to load wasm_exec.js: %w", err)
+	}
+
+	s.mux.Handle("GET /", staticHandler(o.WebDir))
+	s.mux.Handle("GET /main.wasm", s.wasm)
+	s.mux.Handle("GET /wasm_exec.js", s.wasmExec)
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "ok")
+	})
+	s.mux.HandleFunc("GET /ws/echo", func(w http.ResponseWriter, r *http.Request) {
+		s.serveWS(w, r, echoEndpoint, "")
+	})
+	s.mux.HandleFunc("GET /ws/chat", s.serveChat)
+	s.mux.HandleFunc("GET /ws/ticks", func(w http.ResponseWriter, r *http.Request) {
+		s.serveWS(w, r, ticksEndpoint, "")
+	})
+	return s, nil
+}
+
+// ServeHTTP routes the request to the page's files or an endpoint.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mux.ServeHTTP(w, r)
+}
+
+// Shutdown closes every WebSocket connection with 1001 "server shutting
+// down", refuses new ones with 503, and waits for their handlers to
+// return. The close handshakes run at once, each with its client. If ctx
+// ends first, Shutdown cuts the connections that are left (their handlers
+// then return promptly) and returns an error wrapping ctx.Err().
+//
+// Shutdown does not stop the http.Server, which knows nothing of hijacked
+// connections: call its Shutdown too, for the listener and plain requests.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.shutting = true
+	clients := make([]*client, 0, len(s.clients))
+	for c := range s.clients {
+		clients = append(clients, c)
+	}
+	s.mu.Unlock()
+
+	// Leaves are not announced: everyone is going.
+	s.room.shutdown()
+	for _, c := range clients {
+		c.kick(websocket.StatusGoingAway, "server shutting down")
+	}
+
+	done := make(chan struct{})
+	go func() {
+		s.handlers.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+	}
+	s.mu.Lock()
+	for c := range s.clients {
+		c.netConn.Close()
+	}
+	s.mu.Unlock()
+	return fmt.Errorf("failed to close all connections in time: %w", ctx.Err())
+}
+
+// enter counts a WebSocket handler, unless the server is shutting down.
+func (s *Server) enter() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shutting {
+		return false
+	}
+	s.handlers.Add(1)
+	return true
+}
+
+// register makes c known to Shutdown, unless it has begun.
+func (s *Server) register(c *client) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shutting {
+		return false
+	}
+	s.clients[c] = struct{}{}
+	return true
+}
+
+func (s *Server) unregister(c *client) {
+	s.mu.Lock()
+	delete(s.clients, c)
+	s.mu.Unlock()
+}
+
+// endpoint is what differs between the WebSocket endpoints.
+type endpoint struct {
+	path string
+	// open runs before the connection is logged as open (the chat joins
+	// there, which settles the nick). Optional.
+	open func(s *Server, c *client)
+	// read is the handler's read loop; it returns what ended it.
+	read func(s *Server, c *client) error
+	// closed runs when read has returned (the chat leaves). Optional.
+	closed func(s *Server, c *client)
+	// ticks makes the writer send a quote every TickInterval.
+	ticks bool
+}
+
+// serveWS upgrades the request and runs the connection until it closes.
+func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, ep *endpoint, nick string) {
+	if !s.enter() {
+		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	defer s.handlers.Done()
+
+	hw := &hijackRecorder{ResponseWriter: w}
+	conn, err := websocket.Accept(hw, r, &websocket.AcceptOptions{
+		OriginPatterns: s.opts.AllowedOrigins,
+	})
+	if err != nil {
+		s.opts.Logger.Info("ws refused", "endpoint", ep.path, "remote", r.RemoteAddr,
+			"origin", r.Header.Get("Origin"), "error", err)
+		return
+	}
+	conn.SetReadLimit(s.opts.ReadLimit)
+	c := newClient(s, ep, conn, hw.conn, r.RemoteAddr, nick)
+	if !s.register(c) {
+		c.finish(errShutdown)
+		return
+	}
+	defer s.unregister(c)
+
+	if ep.open != nil {
+		ep.open(s, c)
+	}
+	attrs := []any{"endpoint", ep.path, "remote", c.remote}
+	if ep == chatEndpoint {
+		attrs = append(attrs, "nick", c.nick)
+	}
+	s.opts.Logger.Info("ws open", attrs...)
+
+	c.writers.Add(1)
+	go c.writeLoop()
+	err = ep.read(s, c)
+	if ep.closed != nil {
+		ep.closed(s, c)
+	}
+	cl := c.finish(err)
+	s.opts.Logger.Info("ws close", append(attrs,
+		"code", int(cl.code), "reason", cl.reason, "by", cl.by,
+		"duration", c.since())...)
+}
+
+// errShutdown ends a connection accepted as Shutdown began.
+var errShutdown = errors.New("server shutting down")
+
+// hijackRecorder keeps the net.Conn that websocket.Accept hijacks: closing
+// it is the one way to cut a connection whose close handshake is under
+// way, which Shutdown needs when its deadline passes.
+type hijackRecorder struct {
+	http.ResponseWriter
+	conn net.Conn
+}
+
+func (h *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, brw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	h.conn = conn
+	return conn, brw, err
+}
+
+func (h *hijackRecorder) Unwrap() http.ResponseWriter {
+	return h.ResponseWriter
+}
