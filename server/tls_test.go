@@ -1,0 +1,104 @@
+//go:build !js
+
+package server_test
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"io"
+	"log"
+	"math/big"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// selfSigned makes a certificate for 127.0.0.1 and a pool that trusts it.
+func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "wsapi test"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
+}
+
+func TestTLS(t *testing.T) {
+	checkGoroutines(t)
+	ts := newServer(t, nil)
+	cert, pool := selfSigned(t)
+	ts.http.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	ts.http.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake below
+	ts.http.StartTLS()
+	ctx := testContext(t)
+
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
+	t.Cleanup(tr.CloseIdleConnections)
+	client := &http.Client{Transport: tr}
+	if !strings.HasPrefix(ts.http.URL, "https://127.0.0.1:") {
+		t.Fatalf("URL %s", ts.http.URL)
+	}
+
+	// The page, over https...
+	resp, err := client.Get(ts.http.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "ok" {
+		t.Errorf("healthz: %q", body)
+	}
+
+	// ... and its sockets over wss, from the page's origin.
+	wss := "wss" + strings.TrimPrefix(ts.http.URL, "https")
+	c, _, err := websocket.Dial(ctx, wss+"/ws/echo", &websocket.DialOptions{
+		HTTPClient: client,
+		HTTPHeader: http.Header{"Origin": {ts.http.URL}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	if err := c.Write(ctx, websocket.MessageText, []byte("secret")); err != nil {
+		t.Fatal(err)
+	}
+	if _, data, err := c.Read(ctx); err != nil || string(data) != "secret" {
+		t.Errorf("echo %q, %v", data, err)
+	}
+	c.Close(websocket.StatusNormalClosure, "")
+
+	// A client that does not trust the certificate gets nowhere.
+	if _, _, err := websocket.Dial(ctx, wss+"/ws/echo", nil); err == nil {
+		t.Error("dial without trusting the certificate: no error")
+	}
+}
