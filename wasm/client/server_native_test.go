@@ -1,0 +1,99 @@
+//go:build !js
+
+package client
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/go-wsapi/wsapi/server"
+)
+
+// startServer starts the real server on 127.0.0.1, with quotes every 10ms,
+// and returns its ws:// URL. The page's files are stand-ins: these tests
+// only use the sockets.
+func startServer(t *testing.T) string {
+	base, _ := startServerWith(t)
+	return base
+}
+
+func startServerWith(t *testing.T) (string, *server.Server) {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range []string{"main.wasm", "wasm_exec.js"} {
+		if err := os.WriteFile(filepath.Join(dir, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := server.New(&server.Options{
+		WebDir:       dir,
+		WasmPath:     filepath.Join(dir, "main.wasm"),
+		WasmExecPath: filepath.Join(dir, "wasm_exec.js"),
+		TickInterval: 10 * time.Millisecond,
+		Logger:       slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := s.Shutdown(ctx); err != nil {
+			t.Error(err)
+		}
+		srv.Close()
+	})
+	base, err := BaseURL(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return base, s
+}
+
+// TestShutdown: the server's shutdown closes every client with 1001, which
+// is not the user's close: the page shows its banner.
+func TestShutdown(t *testing.T) {
+	base, s := startServerWith(t)
+	ctx := testContext(t)
+	var recs []*recorder
+	var socks []closer
+	for _, name := range []string{"echo", "chat", "ticks"} {
+		rec := &recorder{name: name}
+		recs = append(recs, rec)
+		var c closer
+		var err error
+		switch name {
+		case "echo":
+			c, err = DialEcho(base, &EchoOptions{Hooks: rec.hooks()})
+		case "chat":
+			c, err = DialChat(base, &ChatOptions{Hooks: rec.hooks(), Nick: "alice"})
+		case "ticks":
+			c, err = DialTicks(base, &TicksOptions{Hooks: rec.hooks()})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		closeAtEnd(t, c)
+		if err := c.Socket().WaitOpen(ctx); err != nil {
+			t.Fatal(err)
+		}
+		socks = append(socks, c)
+	}
+	if err := s.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range socks {
+		<-c.Socket().Done()
+		lines := recs[i].get()
+		want := recs[i].name + " close 1001 server shutting down wasClean=true local=false"
+		if len(lines) == 0 || lines[len(lines)-1] != want {
+			t.Errorf("%s: log ends %q, want %q", recs[i].name, lines, want)
+		}
+	}
+}
