@@ -8,7 +8,10 @@ require (
 	github.com/go-wsapi/wsapi v0.0.0
 )
 
-require github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+require (
+	github.com/coder/websocket v1.8.15 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+)
 
 // The tests run the server and the client of this very tree.
 replace github.com/go-wsapi/wsapi => ../
