@@ -15,3 +15,14 @@ fmt:
 record:
 	sh ci/setup.sh
 	go test -count=1 -run TestRecordTraces ./wsapi -record
+
+# build-wasm compiles the demo page's Go program (wasm/) to bin/main.wasm.
+# run builds it and serves the demo on 127.0.0.1:8080 (make run ADDR=...).
+.PHONY: build-wasm run
+ADDR ?= 127.0.0.1:8080
+
+build-wasm:
+	GOOS=js GOARCH=wasm go build -trimpath -ldflags=-s -o bin/main.wasm ./wasm
+
+run: build-wasm
+	go run ./cmd/wsapi-demo -addr $(ADDR) -web web -wasm bin/main.wasm
