@@ -178,15 +178,14 @@ func (s *Server) enter() bool {
 	return true
 }
 
-// register makes c known to Shutdown, unless it has begun.
+// register makes c known to Shutdown, and reports whether Shutdown has
+// yet to begin. A client that comes too late is registered all the same,
+// so that Shutdown can cut it if its close takes too long.
 func (s *Server) register(c *client) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.shutting {
-		return false
-	}
 	s.clients[c] = struct{}{}
-	return true
+	return !s.shutting
 }
 
 func (s *Server) unregister(c *client) {
@@ -228,13 +227,9 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, ep *endpoint, n
 	}
 	conn.SetReadLimit(s.opts.ReadLimit)
 	c := newClient(s, ep, conn, hw.conn, r.RemoteAddr, nick)
-	if !s.register(c) {
-		c.finish(errShutdown)
-		return
-	}
+	ok := s.register(c)
 	defer s.unregister(c)
-
-	if ep.open != nil {
+	if ok && ep.open != nil {
 		ep.open(s, c)
 	}
 	attrs := []any{"endpoint", ep.path, "remote", c.remote}
@@ -243,11 +238,15 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, ep *endpoint, n
 	}
 	s.opts.Logger.Info("ws open", attrs...)
 
-	c.writers.Add(1)
-	go c.writeLoop()
-	err = ep.read(s, c)
-	if ep.closed != nil {
-		ep.closed(s, c)
+	if ok {
+		c.writers.Add(1)
+		go c.writeLoop()
+		err = ep.read(s, c)
+		if ep.closed != nil {
+			ep.closed(s, c)
+		}
+	} else {
+		err = errShutdown // accepted as Shutdown began
 	}
 	cl := c.finish(err)
 	s.opts.Logger.Info("ws close", append(attrs,
