@@ -276,7 +276,10 @@ func (a *app) hooks(name string, gen int) client.Hooks {
 		Message: func(m wsapi.MessageEvent) { a.log(name, "message", client.LogMessage(name, m)) },
 		Error:   func(error) { a.log(name, "error", client.LogError(name)) },
 		Close: func(ev wsapi.CloseEvent, local bool) {
-			a.log(name, "close", client.LogClose(name, ev))
+			li := a.log(name, "close", client.LogClose(name, ev))
+			if local || (ev.Code == 1000 && ev.WasClean) {
+				setAttr(li, "data-ok", "") // shown as routine, not as a failure
+			}
 			if !local && a.current(gen) {
 				setText(a.el["banner"], client.ClosedBanner(ev))
 				setHidden(a.el["banner"], false)
@@ -289,12 +292,14 @@ func (a *app) hooks(name string, gen int) client.Hooks {
 	}
 }
 
-func (a *app) log(socket, kind, line string) {
+// log appends a line to the event log and returns its element.
+func (a *app) log(socket, kind, line string) safejs.Value {
 	li := create("li", "", line)
 	setAttr(li, "data-socket", socket)
 	setAttr(li, "data-kind", kind)
 	setAttr(li, "data-time", time.Now().Format("15:04:05.000"))
 	appendCapped(a.el["log"], li, logMax)
+	return li
 }
 
 // showError shows msg in the page's error bar until the next connect or a
