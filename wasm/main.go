@@ -287,7 +287,7 @@ func (a *app) hooks(name string, gen int) client.Hooks {
 			a.refresh()
 		},
 		Invalid: func(_ wsapi.MessageEvent, err error) {
-			a.showError(fmt.Sprintf("%s: ignored a message: %v", name, err))
+			a.showError(fmt.Sprintf("Ignored a message that breaks the protocol: %v", err))
 		},
 	}
 }
