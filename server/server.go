@@ -50,6 +50,9 @@
 // sends the pings. The chat room publishes by a send on each queue that
 // never waits; a client whose queue is full is closed with 1008 "too slow"
 // and leaves the room. No lock is held while writing to a socket.
+//
+// The package is native only: it does not build for js/wasm, where
+// coder/websocket has no server side.
 package server
 
 import (
