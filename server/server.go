@@ -39,9 +39,14 @@
 // A nick is 1 to 24 ASCII letters, digits, '-' and '_'; another one is
 // refused with 400, a missing one is "guest-<n>", and one already in the
 // room gets a suffix ("alice-2"). The welcome carries the nick given. The
-// sender of a say gets it back too: that copy is its acknowledgement.
-// On /ws/ticks, seq counts the connection's quotes from 1 and the price
-// walks at random, with two decimals, and stays above zero.
+// sender of a say gets it back too: that copy is its acknowledgement. A
+// member dropped for being slow gets a leave like any other; on Shutdown,
+// when all go at once, no leave is sent.
+//
+// On /ws/ticks the first quote comes at once. seq counts the connection's
+// quotes from 1; a client too slow for the rate misses ticks, not seq
+// numbers. The price walks at random, always with two decimals (101.20),
+// and stays above zero. What the client sends is read and dropped.
 //
 // # Connections
 //
