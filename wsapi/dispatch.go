@@ -59,6 +59,7 @@ func (ws *WebSocket) emitMessage(typ MessageType, data []byte) {
 		// message task finds readyState no longer OPEN.
 		return
 	}
+	ws.queuedBytes += len(data)
 	ws.enqueueLocked(event{kind: evMessage, msg: MessageEvent{Type: typ, Data: data}})
 }
 
@@ -111,16 +112,24 @@ func (ws *WebSocket) startLocked() {
 }
 
 // registrationSettle is how long an event waits for a handler of its kind
-// that was never set, counted from the last time a handler was set. Handlers
-// are set one call at a time: without it, natively, the first call would
-// open the gate and the dispatcher could deliver a held message before the
-// next call sets OnMessage. An event whose handler was set, even to nil, or
-// whose kind a Wait method covers, never waits.
-const registrationSettle = 25 * time.Millisecond
+// that was never set, counted from the last time a handler was set or open
+// was dispatched. Handlers are set one call at a time: without it, natively,
+// the first call would open the gate and the dispatcher could deliver a held
+// message before the next call sets OnMessage, or before the code that
+// WaitOpen woke sets it. An event whose handler was set, even to nil, or
+// whose kind a Wait method covers, never waits; SetHandlers sets all four
+// at once and so never waits at all.
+const registrationSettle = 50 * time.Millisecond
 
 // dispatch delivers the queue in order, one event at a time, until close.
 func (ws *WebSocket) dispatch() {
 	var settle *time.Timer
+	var cur *event // the event being delivered, for goexit
+	defer func() {
+		if cur != nil {
+			ws.goexit(cur)
+		}
+	}()
 	for {
 		ws.mu.Lock()
 		if len(ws.queue) == 0 {
@@ -130,7 +139,7 @@ func (ws *WebSocket) dispatch() {
 		}
 		ev := &ws.queue[0]
 		if !ws.handlers.has(ev.kind) && ws.decided&(1<<ev.kind) == 0 {
-			if wait := registrationSettle - time.Since(ws.lastSet); wait > 0 {
+			if wait := registrationSettle - time.Since(ws.settleFrom); wait > 0 {
 				ws.mu.Unlock()
 				if settle == nil {
 					settle = time.NewTimer(wait)
@@ -154,9 +163,11 @@ func (ws *WebSocket) dispatch() {
 		h := ws.handlers
 		ws.mu.Unlock()
 
+		cur = &e
 		if !e.dropped {
 			ws.deliver(h, &e)
 		}
+		cur = nil
 		if e.kind == evClose {
 			if settle != nil {
 				settle.Stop()
@@ -167,20 +178,36 @@ func (ws *WebSocket) dispatch() {
 	}
 }
 
+// goexit keeps the socket going when a handler ends its goroutine with
+// runtime.Goexit, as t.FailNow does when a test calls it from a handler:
+// recover cannot stop that, so a new dispatcher takes over the queue, or
+// finishes the socket if the handler was the close handler's.
+func (ws *WebSocket) goexit(cur *event) {
+	fmt.Fprintf(os.Stderr, "wsapi: the %s handler of %s ended its goroutine (runtime.Goexit; t.FailNow in a handler?); dispatch goes on\n", cur.kind, ws.url)
+	if cur.kind == evClose {
+		ws.finish(cur.close)
+		return
+	}
+	go ws.dispatch()
+}
+
 // applyLocked moves the state the user sees to where the event says, just
 // before its handler runs, as the browser sets readyState before it fires.
 func (ws *WebSocket) applyLocked(ev *event) {
 	switch ev.kind {
 	case evOpen:
 		ws.protocol, ws.extensions = ev.protocol, ev.extensions
-		if ws.state == Connecting {
-			ws.state = Open
-		}
+		ws.state = Open
+		ws.settleFrom = time.Now() // WaitOpen's caller may set handlers now
 		close(ws.openCh)
 	case evMessage:
 		// Close called after the message was queued: in the browser the
 		// message would have found the socket CLOSING and been dropped.
 		ev.dropped = ws.closeCalled
+		ws.queuedBytes -= len(ev.msg.Data)
+		if ws.queuedBytes <= maxQueuedBytes {
+			ws.room.Broadcast()
+		}
 	case evClose:
 		ws.state = Closed
 	}

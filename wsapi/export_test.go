@@ -23,3 +23,13 @@ func WaitQueued(ws *WebSocket, n int) error {
 		time.Sleep(2 * time.Millisecond)
 	}
 }
+
+// QueuedBytes is the bytes of received messages waiting for dispatch.
+func QueuedBytes(ws *WebSocket) int {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	return ws.queuedBytes
+}
+
+// MaxQueuedBytes is the native reader's high-water mark.
+const MaxQueuedBytes = maxQueuedBytes

@@ -20,12 +20,14 @@ type WebSocket struct {
 	extensions  string
 	handlers    handlers
 	queue       []event
-	opened      bool      // the backend reported open
-	terminal    bool      // close is queued; the backend has nothing more to say
-	closeCalled bool      // Close or CloseWithStatus started a close
-	dispatching bool      // the gate is open and the dispatcher runs
-	decided     uint8     // bit per eventKind: its handler was set, or a Wait method covers it
-	lastSet     time.Time // when a handler was last set
+	opened      bool       // the backend reported open
+	terminal    bool       // close is queued; the backend has nothing more to say
+	closeCalled bool       // Close or CloseWithStatus started a close
+	dispatching bool       // the gate is open and the dispatcher runs
+	decided     uint8      // bit per eventKind: its handler was set, or a Wait method covers it
+	settleFrom  time.Time  // when a handler was last set, or open dispatched
+	queuedBytes int        // bytes of the messages in queue
+	room        *sync.Cond // on mu: queuedBytes fell, or the reader should stop waiting
 	closeEvent  CloseEvent
 	wake        chan struct{} // tells the dispatcher that the queue grew
 	openCh      chan struct{} // closed when open is dispatched
@@ -70,6 +72,7 @@ func NewWithOptions(url string, opts *Options) (*WebSocket, error) {
 		openCh: make(chan struct{}),
 		done:   make(chan struct{}),
 	}
+	ws.room = sync.NewCond(&ws.mu)
 	tr, err := dial(ws, url, o)
 	if err != nil {
 		return nil, fmt.Errorf("wsapi: failed to construct WebSocket: %w", err)
@@ -138,7 +141,28 @@ func (ws *WebSocket) setHandler(k eventKind, set func(*handlers)) {
 	defer ws.mu.Unlock()
 	set(&ws.handlers)
 	ws.decided |= 1 << k
-	ws.lastSet = time.Now()
+	ws.settleFrom = time.Now()
+	ws.startLocked()
+	ws.wakeLocked()
+}
+
+// Handlers is the set of all four handlers, for SetHandlers.
+type Handlers struct {
+	Open    func()
+	Message func(MessageEvent)
+	Error   func(error)
+	Close   func(CloseEvent)
+}
+
+// SetHandlers sets all four handlers at once, nil ones included. Unlike
+// four On calls, it leaves no moment where some are set and some are not,
+// so no event can find its handler missing, whatever the scheduling.
+func (ws *WebSocket) SetHandlers(h Handlers) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	ws.handlers = handlers{open: h.Open, message: h.Message, error: h.Error, close: h.Close}
+	ws.decided = 1<<evOpen | 1<<evMessage | 1<<evError | 1<<evClose
+	ws.settleFrom = time.Now()
 	ws.startLocked()
 	ws.wakeLocked()
 }
@@ -214,16 +238,34 @@ func (ws *WebSocket) close(code int, reason string) {
 	}
 	ws.state = Closing
 	ws.closeCalled = true
+	ws.room.Broadcast() // a reader waiting for room has nothing to wait for
 	if st == Connecting {
-		// The browser fails a connection closed before it opened: error,
-		// then close 1006, and never open, whatever the network did.
-		ws.terminateLocked(CloseEvent{Code: 1006}, connectionError(ws.url, errClosedBeforeOpen))
+		ws.failQueuedLocked()
 		ws.mu.Unlock()
 		ws.tr.abort()
 		return
 	}
 	ws.mu.Unlock()
 	ws.tr.close(code, reason)
+}
+
+// failQueuedLocked is Close while the user still sees CONNECTING. The
+// browser fails such a connection: error, then close 1006, and never open,
+// whatever the network did. Here the network may have been quicker than the
+// user, so whatever it queued (open, messages, a clean close) is taken back;
+// nothing of it was delivered, or the state would not be CONNECTING. A
+// failure already queued stands.
+func (ws *WebSocket) failQueuedLocked() {
+	for _, ev := range ws.queue {
+		if ev.kind == evError {
+			return // error and close 1006 are queued already
+		}
+	}
+	clear(ws.queue)
+	ws.queue = ws.queue[:0]
+	ws.queuedBytes = 0
+	ws.terminal = false
+	ws.terminateLocked(CloseEvent{Code: 1006}, connectionError(ws.url, errClosedBeforeOpen))
 }
 
 // finish runs on the dispatcher after the close handler returned.

@@ -225,6 +225,7 @@ func (t *nativeTransport) read(conn *websocket.Conn) {
 			break
 		}
 		t.ws.emitMessage(MessageType(typ), data)
+		t.ws.waitRoom()
 	}
 	// Let the writer finish its queue (a close request included) and
 	// return; a connection that did not close cleanly is cut first, so
