@@ -22,11 +22,21 @@
 //
 // Every event is dispatched on a goroutine of the socket's own, one at a
 // time and in order, never from inside New, Send or Close; a handler may
-// call any method of the socket. Events are held from New until the first
-// handler is set (or WaitOpen or Done is called), so handlers set right
-// after New miss nothing, however quick the network or however long the
-// code took to set them. Open comes at most once and before any message,
-// error at most once and right before close, close exactly once and last.
+// call any method of the socket. Open comes at most once and before any
+// message, error at most once and right before close, close exactly once and
+// last.
+//
+// Events are held from New until the first handler is set (or WaitOpen or
+// Done is called), so handlers set right after New miss nothing however
+// quick the network. Handlers set one On call at a time: once the gate is
+// open, an event whose handler was never set waits up to 50 ms after the
+// last handler was set (or open was dispatched) before it goes to nobody,
+// which covers a burst of On calls and the code right after WaitOpen.
+// SetHandlers sets all four at once and needs no such grace.
+//
+// Natively, while more than 1 MiB of received messages wait for their
+// handler, the socket stops reading, so the peer is slowed by TCP rather
+// than the queue growing without bound.
 //
 // ReadyState moves with the events the handlers see: OPEN when open is
 // dispatched, CLOSING as soon as Close is called, CLOSED when close is
