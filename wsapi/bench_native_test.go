@@ -1,0 +1,173 @@
+//go:build !js
+
+package wsapi_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/coder/websocket"
+
+	"github.com/go-wsapi/wsapi/wsapi"
+)
+
+// The native overhead of wsapi: echo round trips over loopback TCP against
+// the same coder/websocket echo server, through wsapi and through raw
+// coder/websocket (its allocating Read, and a Reader into a reused buffer).
+// One op is one message echoed. Compare with benchstat:
+//
+//	go test -run '^$' -bench Echo -count 6 ./wsapi > bench.txt
+//	benchstat -col /client bench.txt
+
+var benchSizes = []int{16, 512, 64 << 10}
+
+var benchInFlight = []int{1, 32}
+
+func BenchmarkEcho(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(benchEchoServer))
+	defer srv.Close()
+	url := "ws" + strings.TrimPrefix(srv.URL, "http")
+	for _, size := range benchSizes {
+		for _, inFlight := range benchInFlight {
+			// The clients alternate inside each size and depth, so a
+			// drift of the machine hits all three alike.
+			for _, client := range []string{"wsapi", "coder-read", "coder-reader"} {
+				name := fmt.Sprintf("size=%d/inflight=%d/client=%s", size, inFlight, client)
+				b.Run(name, func(b *testing.B) {
+					b.SetBytes(int64(size))
+					b.ReportAllocs()
+					switch client {
+					case "wsapi":
+						benchWsapi(b, url, size, inFlight)
+					default:
+						benchCoder(b, url, size, inFlight, client == "coder-reader")
+					}
+				})
+			}
+		}
+	}
+}
+
+// benchEchoServer echoes every message, with compression off on both sides
+// so that the frames are the same for every client.
+func benchEchoServer(w http.ResponseWriter, r *http.Request) {
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled})
+	if err != nil {
+		return
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(-1)
+	buf := make([]byte, 0, 64<<10)
+	for {
+		typ, rd, err := c.Reader(context.Background())
+		if err != nil {
+			return
+		}
+		buf = buf[:0]
+		for {
+			n, err := rd.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return
+			}
+			if len(buf) == cap(buf) {
+				buf = append(buf, 0)[:len(buf)]
+			}
+		}
+		if err := c.Write(context.Background(), typ, buf); err != nil {
+			return
+		}
+	}
+}
+
+func benchWsapi(b *testing.B, url string, size, inFlight int) {
+	ws, err := wsapi.NewWithOptions(url, &wsapi.Options{DisableCompression: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	payload := make([]byte, size)
+	got := make(chan struct{}, inFlight)
+	ws.OnMessage(func(wsapi.MessageEvent) { got <- struct{}{} })
+	if err := ws.WaitOpen(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	sent := 0
+	for ; sent < inFlight && sent < b.N; sent++ {
+		ws.SendBinary(payload)
+	}
+	for range b.N {
+		<-got
+		if sent < b.N {
+			ws.SendBinary(payload)
+			sent++
+		}
+	}
+	b.StopTimer()
+	ws.Close()
+	<-ws.Done()
+}
+
+func benchCoder(b *testing.B, url string, size, inFlight int, reuse bool) {
+	ctx := context.Background()
+	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{CompressionMode: websocket.CompressionDisabled})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(-1)
+	payload := make([]byte, size)
+	buf := make([]byte, size)
+	read := func() error {
+		if !reuse {
+			_, _, err := c.Read(ctx)
+			return err
+		}
+		_, rd, err := c.Reader(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = io.ReadFull(rd, buf)
+		return err
+	}
+	// The writes go from a goroutine of their own, as wsapi's do, so
+	// that 32 in flight never deadlock on TCP buffers.
+	todo := make(chan struct{}, b.N)
+	writeErr := make(chan error, 1)
+	b.ResetTimer()
+	go func() {
+		for range todo {
+			if err := c.Write(ctx, websocket.MessageBinary, payload); err != nil {
+				writeErr <- err
+				return
+			}
+		}
+		writeErr <- nil
+	}()
+	sent := 0
+	for ; sent < inFlight && sent < b.N; sent++ {
+		todo <- struct{}{}
+	}
+	for range b.N {
+		if err := read(); err != nil {
+			b.Fatal(err)
+		}
+		if sent < b.N {
+			todo <- struct{}{}
+			sent++
+		}
+	}
+	close(todo)
+	b.StopTimer()
+	if err := <-writeErr; err != nil {
+		b.Fatal(err)
+	}
+}
