@@ -87,6 +87,26 @@ func (ws *WebSocket) enqueueLocked(ev event) {
 	ws.wakeLocked()
 }
 
+// The queue is ws.queue[ws.qhead:]. Popping moves qhead rather than the
+// slice, so that the backing array is reused: a socket that receives a
+// steady stream allocates nothing for its queue.
+func (ws *WebSocket) queueLen() int { return len(ws.queue) - ws.qhead }
+
+func (ws *WebSocket) popLocked() {
+	ws.queue[ws.qhead] = event{}
+	ws.qhead++
+	switch {
+	case ws.qhead == len(ws.queue):
+		ws.queue, ws.qhead = ws.queue[:0], 0
+	case ws.qhead >= 64 && 2*ws.qhead >= len(ws.queue):
+		// Never drained: move the waiting events down, so that the
+		// array does not grow without end.
+		n := copy(ws.queue, ws.queue[ws.qhead:])
+		clear(ws.queue[n:])
+		ws.queue, ws.qhead = ws.queue[:n], 0
+	}
+}
+
 func (ws *WebSocket) wakeLocked() {
 	if ws.dispatching {
 		select {
@@ -132,12 +152,12 @@ func (ws *WebSocket) dispatch() {
 	}()
 	for {
 		ws.mu.Lock()
-		if len(ws.queue) == 0 {
+		if ws.queueLen() == 0 {
 			ws.mu.Unlock()
 			<-ws.wake
 			continue
 		}
-		ev := &ws.queue[0]
+		ev := &ws.queue[ws.qhead]
 		if !ws.handlers.has(ev.kind) && ws.decided&(1<<ev.kind) == 0 {
 			if wait := registrationSettle - time.Since(ws.settleFrom); wait > 0 {
 				ws.mu.Unlock()
@@ -154,11 +174,7 @@ func (ws *WebSocket) dispatch() {
 			}
 		}
 		e := *ev
-		ws.queue[0] = event{}
-		ws.queue = ws.queue[1:]
-		if len(ws.queue) == 0 {
-			ws.queue = nil // let the backing array go
-		}
+		ws.popLocked()
 		ws.applyLocked(&e)
 		h := ws.handlers
 		ws.mu.Unlock()

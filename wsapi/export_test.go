@@ -12,7 +12,7 @@ func WaitQueued(ws *WebSocket, n int) error {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		ws.mu.Lock()
-		q := len(ws.queue)
+		q := ws.queueLen()
 		ws.mu.Unlock()
 		if q >= n {
 			return nil

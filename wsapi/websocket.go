@@ -19,7 +19,8 @@ type WebSocket struct {
 	protocol    string
 	extensions  string
 	handlers    handlers
-	queue       []event
+	queue       []event // waiting events are queue[qhead:]; see popLocked
+	qhead       int
 	opened      bool       // the backend reported open
 	terminal    bool       // close is queued; the backend has nothing more to say
 	closeCalled bool       // Close or CloseWithStatus started a close
@@ -256,13 +257,13 @@ func (ws *WebSocket) close(code int, reason string) {
 // nothing of it was delivered, or the state would not be CONNECTING. A
 // failure already queued stands.
 func (ws *WebSocket) failQueuedLocked() {
-	for _, ev := range ws.queue {
+	for _, ev := range ws.queue[ws.qhead:] {
 		if ev.kind == evError {
 			return // error and close 1006 are queued already
 		}
 	}
 	clear(ws.queue)
-	ws.queue = ws.queue[:0]
+	ws.queue, ws.qhead = ws.queue[:0], 0
 	ws.queuedBytes = 0
 	ws.terminal = false
 	ws.terminateLocked(CloseEvent{Code: 1006}, connectionError(ws.url, errClosedBeforeOpen))
@@ -270,6 +271,9 @@ func (ws *WebSocket) failQueuedLocked() {
 
 // finish runs on the dispatcher after the close handler returned.
 func (ws *WebSocket) finish(ce CloseEvent) {
+	ws.mu.Lock()
+	ws.queue, ws.qhead = nil, 0 // nothing comes after close
+	ws.mu.Unlock()
 	ws.closeEvent = ce // read only after done is closed
 	ws.tr.release()
 	close(ws.done)
