@@ -57,6 +57,9 @@ var chatEndpoint = &endpoint{
 			if err != nil {
 				return err
 			}
+			if err := c.received(); err != nil {
+				return err
+			}
 			text, ok := parseSay(typ, data)
 			if !ok {
 				return errBadMessage

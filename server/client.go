@@ -51,7 +51,8 @@ type client struct {
 	cancel   context.CancelFunc
 	writers  sync.WaitGroup // the writer and a ping in flight
 	pinging  atomic.Bool
-	roomSlot int // index in room.clients, under room.mu; -1 when out
+	limit    *limiter // messages received: the read loop's only
+	roomSlot int      // index in room.clients, under room.mu; -1 when out
 
 	closeMu    sync.Mutex
 	closeSet   bool
@@ -70,6 +71,7 @@ func newClient(s *Server, ep *endpoint, conn *websocket.Conn, netConn net.Conn, 
 		nick:       nick,
 		start:      time.Now(),
 		queue:      make(chan *message, s.opts.SendQueue),
+		limit:      newLimiter(s.opts.RateLimit, s.opts.RateBurst, time.Now()),
 		roomSlot:   -1,
 		closerDone: make(chan struct{}),
 	}
@@ -151,6 +153,8 @@ func closeCause(err error) (websocket.StatusCode, string, string) {
 		return websocket.StatusMessageTooBig, "message too big", "server"
 	case errors.Is(err, errBadMessage):
 		return websocket.StatusPolicyViolation, "bad message", "server"
+	case errors.Is(err, errRateLimit):
+		return websocket.StatusPolicyViolation, "rate limit exceeded", "server"
 	case errors.Is(err, errShutdown):
 		return websocket.StatusGoingAway, "server shutting down", "server"
 	default:

@@ -25,6 +25,9 @@ var echoEndpoint = &endpoint{
 			if err != nil {
 				return err
 			}
+			if err := c.received(); err != nil {
+				return err
+			}
 			// An echo client that does not read stops being read: the
 			// queue fills, this send waits, and TCP pushes back.
 			select {
@@ -47,6 +50,9 @@ var ticksEndpoint = &endpoint{
 				return err
 			}
 			if _, err := io.Copy(io.Discard, r); err != nil {
+				return err
+			}
+			if err := c.received(); err != nil {
 				return err
 			}
 		}

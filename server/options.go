@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"os/exec"
 	"path"
 	"path/filepath"
@@ -65,6 +66,18 @@ type Options struct {
 	// to 500ms.
 	TickInterval time.Duration
 
+	// RateLimit is how many messages a second a client may send, on
+	// average, on any endpoint; one that sends faster, once RateBurst is
+	// spent, is closed with 1008 "rate limit exceeded". Without it one
+	// client could flood the chat room, and so every member's queue. A
+	// negative value turns the limit off. Defaults to 100.
+	RateLimit float64
+
+	// RateBurst is how many messages a client may send at once before
+	// RateLimit applies; the allowance refills at RateLimit. Defaults to
+	// twice RateLimit, and to at least 1.
+	RateBurst int
+
 	// Logger gets one line per connection opened and closed, and one per
 	// refused upgrade. Defaults to slog.Default().
 	Logger *slog.Logger
@@ -78,6 +91,7 @@ const (
 	DefaultSendQueue    = 64
 	DefaultPingInterval = 20 * time.Second
 	DefaultTickInterval = 500 * time.Millisecond
+	DefaultRateLimit    = 100
 )
 
 // minSendQueue holds a chat join's welcome and join messages.
@@ -103,6 +117,10 @@ func (o *Options) cloneWithDefaults() (*Options, error) {
 	negative("PingInterval", int64(c.PingInterval))
 	negative("PingTimeout", int64(c.PingTimeout))
 	negative("TickInterval", int64(c.TickInterval))
+	negative("RateBurst", int64(c.RateBurst))
+	if math.IsNaN(c.RateLimit) {
+		errs = append(errs, errors.New("RateLimit must be a number, got NaN"))
+	}
 	for _, p := range c.AllowedOrigins {
 		// coder/websocket only logs a bad pattern, on every request.
 		if _, err := path.Match(strings.ToLower(p), ""); err != nil {
@@ -138,6 +156,13 @@ func (o *Options) cloneWithDefaults() (*Options, error) {
 	if c.TickInterval == 0 {
 		c.TickInterval = DefaultTickInterval
 	}
+	if c.RateLimit == 0 {
+		c.RateLimit = DefaultRateLimit
+	}
+	if c.RateBurst == 0 {
+		c.RateBurst = int(min(2*c.RateLimit, math.MaxInt32))
+	}
+	c.RateBurst = max(c.RateBurst, 1)
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}

@@ -6,8 +6,9 @@
 //
 // It is also meant as an example of a WebSocket server that holds up in
 // production: cross-origin upgrades are refused, messages have a size
-// limit, a slow reader is dropped instead of slowing the others, dead peers
-// are found by pings, and Shutdown says goodbye (close 1001) to everyone.
+// limit and a rate limit, a slow reader is dropped instead of slowing the
+// others, dead peers are found by pings, and Shutdown says goodbye (close
+// 1001) to everyone.
 //
 // # Endpoints
 //
