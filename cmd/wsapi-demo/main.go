@@ -47,8 +47,17 @@ type config struct {
 	tlsCert         string
 	tlsKey          string
 	shutdownTimeout time.Duration
+	headerTimeout   time.Duration
+	maxHeaderBytes  int
 	server          server.Options
 }
+
+// Defaults of the HTTP limits: a browser's upgrade request, cookies and
+// all, is well under 16 KiB, and comes in one go.
+const (
+	defaultHeaderTimeout  = 10 * time.Second
+	defaultMaxHeaderBytes = 16 << 10
+)
 
 // envPrefix starts the name of a flag's environment variable.
 const envPrefix = "WSAPI_"
@@ -86,6 +95,14 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (*
 		"time a pong may take before the peer is cut (default the ping interval)")
 	fs.DurationVar(&c.server.TickInterval, "tick-interval", server.DefaultTickInterval,
 		"time between two quotes on /ws/ticks")
+	fs.Float64Var(&c.server.RateLimit, "rate-limit", server.DefaultRateLimit,
+		"`messages` a second a client may send, on average, before it is closed with 1008; negative for no limit")
+	fs.IntVar(&c.server.RateBurst, "rate-burst", 0,
+		"`messages` a client may send at once before -rate-limit applies (default twice -rate-limit)")
+	fs.DurationVar(&c.headerTimeout, "header-timeout", defaultHeaderTimeout,
+		"time a client has to send a request's headers, the WebSocket handshake's included")
+	fs.IntVar(&c.maxHeaderBytes, "max-header-bytes", defaultMaxHeaderBytes,
+		"largest request header, in `bytes`; a larger one gets 431")
 	fs.StringVar(&c.tlsCert, "tls-cert", "",
 		"certificate `file` (PEM) to serve https and wss; needs -tls-key")
 	fs.StringVar(&c.tlsKey, "tls-key", "",
@@ -125,6 +142,12 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (*
 	}
 	if c.shutdownTimeout <= 0 {
 		return nil, fmt.Errorf("-shutdown-timeout must be positive, got %v", c.shutdownTimeout)
+	}
+	if c.headerTimeout <= 0 {
+		return nil, fmt.Errorf("-header-timeout must be positive, got %v", c.headerTimeout)
+	}
+	if c.maxHeaderBytes <= 0 {
+		return nil, fmt.Errorf("-max-header-bytes must be positive, got %d", c.maxHeaderBytes)
 	}
 	return c, nil
 }
@@ -176,9 +199,15 @@ func serve(ctx context.Context, cfg *config, stdout io.Writer, logger *slog.Logg
 	if err != nil {
 		return err
 	}
+	// No ReadTimeout or WriteTimeout: they would stay on the hijacked
+	// connections and cut every WebSocket after that time. The headers
+	// are what a slowloris client holds back, and their time and size
+	// are limited; a WebSocket's messages have limits of their own.
 	hs := &http.Server{
 		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: cfg.headerTimeout,
+		MaxHeaderBytes:    cfg.maxHeaderBytes,
+		IdleTimeout:       time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	// HTTP/1.1 only: a WebSocket cannot ride HTTP/2 here (coder/websocket

@@ -48,6 +48,8 @@ func TestParseConfigDefaults(t *testing.T) {
 	want := &config{
 		addr:            "127.0.0.1:8080",
 		shutdownTimeout: 5 * time.Second,
+		headerTimeout:   10 * time.Second,
+		maxHeaderBytes:  16 << 10,
 		server: server.Options{
 			WebDir:       "web",
 			WasmPath:     "bin/main.wasm",
@@ -55,6 +57,7 @@ func TestParseConfigDefaults(t *testing.T) {
 			SendQueue:    64,
 			PingInterval: 20 * time.Second,
 			TickInterval: 500 * time.Millisecond,
+			RateLimit:    100,
 		},
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -77,6 +80,10 @@ func TestParseConfigEnvAndFlags(t *testing.T) {
 		"WSAPI_TLS_CERT":         "cert.pem",
 		"WSAPI_TLS_KEY":          "key.pem",
 		"WSAPI_SHUTDOWN_TIMEOUT": "30s",
+		"WSAPI_RATE_LIMIT":       "2.5",
+		"WSAPI_RATE_BURST":       "7",
+		"WSAPI_HEADER_TIMEOUT":   "3s",
+		"WSAPI_MAX_HEADER_BYTES": "4096",
 		"ADDR":                   "ignored",
 	}
 	c, err := parseConfig(nil, e.get, io.Discard)
@@ -88,6 +95,8 @@ func TestParseConfigEnvAndFlags(t *testing.T) {
 		tlsCert:         "cert.pem",
 		tlsKey:          "key.pem",
 		shutdownTimeout: 30 * time.Second,
+		headerTimeout:   3 * time.Second,
+		maxHeaderBytes:  4096,
 		server: server.Options{
 			WebDir:         "/srv/web",
 			WasmPath:       "/srv/main.wasm",
@@ -98,6 +107,8 @@ func TestParseConfigEnvAndFlags(t *testing.T) {
 			PingInterval:   time.Minute,
 			PingTimeout:    10 * time.Second,
 			TickInterval:   time.Second,
+			RateLimit:      2.5,
+			RateBurst:      7,
 		},
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -129,6 +140,9 @@ func TestParseConfigErrors(t *testing.T) {
 		{[]string{"-tls-cert", "c.pem"}, nil, "go together"},
 		{nil, env{"WSAPI_TLS_KEY": "k.pem"}, "go together"},
 		{[]string{"-shutdown-timeout", "0s"}, nil, "must be positive"},
+		{[]string{"-header-timeout", "0s"}, nil, "must be positive"},
+		{[]string{"-max-header-bytes", "0"}, nil, "must be positive"},
+		{[]string{"-rate-limit", "fast"}, nil, "invalid value"},
 	} {
 		_, err := parseConfig(tc.args, tc.env.get, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -145,6 +159,7 @@ func TestUsage(t *testing.T) {
 	for _, name := range []string{
 		"addr", "web", "wasm", "wasm-exec", "origins", "read-limit", "send-queue",
 		"ping-interval", "ping-timeout", "tick-interval", "tls-cert", "tls-key", "shutdown-timeout",
+		"rate-limit", "rate-burst", "header-timeout", "max-header-bytes",
 	} {
 		re := regexp.MustCompile(`(?m)^  -` + name + ` \S+  \$WSAPI_` + strings.ToUpper(strings.ReplaceAll(name, "-", "_")) + `\n`)
 		if !re.MatchString(out.String()) {
