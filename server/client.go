@@ -32,9 +32,12 @@ type closing struct {
 // Its handler goroutine reads; the writer goroutine (writeLoop) owns the
 // data frames. Whoever decides that the connection must end records why
 // with setClose, first one wins, so the log tells the real cause:
-//   - kick, from the room or Shutdown, never waits: it cancels ctx, which
-//     stops the writer and starts closeKicked (a context.AfterFunc), the
-//     close handshake in a goroutine of its own;
+//   - kick, from the room, never waits: it cancels ctx, which stops the
+//     writer and starts closeKicked (a context.AfterFunc), the close
+//     handshake in a goroutine of its own;
+//   - goAway, from Shutdown, never waits either: it tells the writer to
+//     send what its queue holds first, and then to cancel ctx, so that a
+//     room event that reached one member's socket reaches every member's;
 //   - a failed ping cuts the connection at once: a dead peer would not
 //     answer a close frame;
 //   - otherwise the handler closes, after its read loop ends, in finish.
@@ -53,6 +56,8 @@ type client struct {
 	pinging  atomic.Bool
 	limit    *limiter // messages received: the read loop's only
 	roomSlot int      // index in room.clients, under room.mu; -1 when out
+
+	goodbye  chan struct{} // closed by goAway
 
 	closeMu    sync.Mutex
 	closeSet   bool
@@ -73,6 +78,7 @@ func newClient(s *Server, ep *endpoint, conn *websocket.Conn, netConn net.Conn, 
 		queue:      make(chan *message, s.opts.SendQueue),
 		limit:      newLimiter(s.opts.RateLimit, s.opts.RateBurst, time.Now()),
 		roomSlot:   -1,
+		goodbye:    make(chan struct{}),
 		closerDone: make(chan struct{}),
 	}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
@@ -107,6 +113,15 @@ func (c *client) closeState() closing {
 func (c *client) kick(code websocket.StatusCode, reason string) {
 	if c.setClose(code, reason, "server") {
 		c.cancel()
+	}
+}
+
+// goAway asks for the connection to be closed with code and reason once
+// the writer has sent what the queue holds, and returns at once. Nothing
+// is queued after it: Shutdown closes the room first.
+func (c *client) goAway(code websocket.StatusCode, reason string) {
+	if c.setClose(code, reason, "server") {
+		close(c.goodbye)
 	}
 }
 
@@ -188,6 +203,10 @@ func (c *client) writeLoop() {
 		select {
 		case <-c.ctx.Done():
 			return
+		case <-c.goodbye:
+			c.drain()
+			c.cancel() // closeKicked sends the close frame
+			return
 		case m := <-c.queue:
 			err = c.write(m)
 		case <-tickC:
@@ -201,6 +220,21 @@ func (c *client) writeLoop() {
 			}
 		}
 		if err != nil {
+			return
+		}
+	}
+}
+
+// drain sends what the queue holds, until it is empty or the connection
+// fails.
+func (c *client) drain() {
+	for c.ctx.Err() == nil {
+		select {
+		case m := <-c.queue:
+			if c.write(m) != nil {
+				return
+			}
+		default:
 			return
 		}
 	}

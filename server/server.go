@@ -137,7 +137,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Shutdown closes every WebSocket connection with 1001 "server shutting
 // down", refuses new ones with 503, and waits for their handlers to
-// return. The close handshakes run at once, each with its client. If ctx
+// return. The chat room stops at once, and each client is first sent
+// what was queued for it, so that a say its sender saw acknowledged
+// reaches every member. The close handshakes run at once, each with its
+// client. If ctx
 // ends first, Shutdown cuts the connections that are left (their handlers
 // then return promptly) and returns an error wrapping ctx.Err().
 //
@@ -155,7 +158,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	// Leaves are not announced: everyone is going.
 	s.room.shutdown()
 	for _, c := range clients {
-		c.kick(websocket.StatusGoingAway, "server shutting down")
+		c.goAway(websocket.StatusGoingAway, "server shutting down")
 	}
 
 	done := make(chan struct{})

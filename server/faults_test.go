@@ -1,0 +1,133 @@
+//go:build !js
+
+package server_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/go-wsapi/wsapi/server"
+)
+
+// TestShutdownUnderLoad shuts the server down while every member of the
+// chat room sends as fast as it can. Every member must get 1001, and no
+// say that was acknowledged (its sender got it back) may be missing for
+// another member: all were in the room from before the first say to the
+// end.
+func TestShutdownUnderLoad(t *testing.T) {
+	checkGoroutines(t)
+	// No rate limit and long queues: the members are fast, and shutdown
+	// is the only way out of the room here.
+	ts := startServer(t, &server.Options{RateLimit: -1, SendQueue: 1 << 20})
+	ctx := testContext(t)
+
+	const members = 6
+	type member struct {
+		nick   string
+		conn   *websocket.Conn
+		events []chatEvent
+		end    error
+	}
+	ms := make([]*member, members)
+	for i := range ms {
+		m := &member{nick: fmt.Sprintf("m%d", i)}
+		m.conn = dial(t, ctx, ts, "/ws/chat?nick="+m.nick, nil)
+		m.conn.SetReadLimit(-1)
+		ms[i] = m
+	}
+	// Everyone is in once the last join has come to the first member.
+	for {
+		e := readEvent(t, ctx, ms[0].conn)
+		if e.Type == "join" && e.Nick == ms[members-1].nick {
+			break
+		}
+	}
+
+	var readers, writers sync.WaitGroup
+	stop := make(chan struct{})
+	for _, m := range ms {
+		readers.Go(func() {
+			for {
+				_, data, err := m.conn.Read(ctx)
+				if err != nil {
+					m.end = err
+					return
+				}
+				var e chatEvent
+				if err := json.Unmarshal(data, &e); err != nil {
+					m.end = err
+					return
+				}
+				m.events = append(m.events, e)
+			}
+		})
+		writers.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				msg := fmt.Appendf(nil, `{"type":"say","text":"%s %d"}`, m.nick, i)
+				if m.conn.Write(ctx, websocket.MessageText, msg) != nil {
+					return
+				}
+			}
+		})
+	}
+	time.Sleep(200 * time.Millisecond)
+	if err := ts.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	close(stop)
+	readers.Wait()
+	writers.Wait()
+
+	received := make([]map[int64]bool, members)
+	says := 0
+	for i, m := range ms {
+		var ce websocket.CloseError
+		if !errors.As(m.end, &ce) {
+			t.Errorf("%s: ended with %v, want a close frame", m.nick, m.end)
+		} else {
+			wantClose(t, ce, websocket.StatusGoingAway, "server shutting down")
+		}
+		received[i] = map[int64]bool{}
+		for _, e := range m.events {
+			received[i][e.Seq] = true
+			if e.Type == "say" {
+				says++
+			}
+		}
+	}
+	lost := 0
+	for i, m := range ms {
+		acked := 0
+		for _, e := range m.events {
+			if e.Type != "say" || e.Nick != m.nick {
+				continue
+			}
+			acked++
+			for j, other := range ms {
+				if j != i && !received[j][e.Seq] {
+					lost++
+					if lost <= 10 {
+						t.Errorf("%s's say %d (%q) was acknowledged, and %s never got it", m.nick, e.Seq, e.Text, other.nick)
+					}
+				}
+			}
+		}
+		t.Logf("%s: %d says acknowledged, %d events received", m.nick, acked, len(m.events))
+	}
+	if lost > 0 {
+		t.Errorf("%d acknowledged says lost in all", lost)
+	}
+	if says == 0 {
+		t.Error("no say went through: no load")
+	}
+}
