@@ -40,13 +40,17 @@ func TestShutdownUnderLoad(t *testing.T) {
 		m.conn.SetReadLimit(-1)
 		ms[i] = m
 	}
-	// Everyone is in once the last join has come to the first member.
-	for {
-		e := readEvent(t, ctx, ms[0].conn)
-		if e.Type == "join" && e.Nick == ms[members-1].nick {
-			break
+	// A member has joined once its open is logged (the handshakes end in
+	// order, the joins need not).
+	ts.logs.wait(t, func(map[string]any) bool {
+		opens := 0
+		for _, l := range ts.logs.lines() {
+			if l["msg"] == "ws open" {
+				opens++
+			}
 		}
-	}
+		return opens == members
+	})
 
 	var readers, writers sync.WaitGroup
 	stop := make(chan struct{})
