@@ -57,7 +57,7 @@ type client struct {
 	limit    *limiter // messages received: the read loop's only
 	roomSlot int      // index in room.clients, under room.mu; -1 when out
 
-	goodbye  chan struct{} // closed by goAway
+	goodbye chan struct{} // closed by goAway
 
 	closeMu    sync.Mutex
 	closeSet   bool
