@@ -115,7 +115,7 @@ func (ss *session) echo(w http.ResponseWriter, r *http.Request) {
 
 // rawAccept checks and answers the handshake by hand on the hijacked
 // connection, and records the request line.
-func (ss *session) rawAccept(w http.ResponseWriter, r *http.Request, protocol *string) (net.Conn, *bufio.ReadWriter, bool) {
+func (ss *session) rawAccept(w http.ResponseWriter, r *http.Request, reply handshakeReply) (net.Conn, *bufio.ReadWriter, bool) {
 	if msg := checkHandshake(r); msg != "" {
 		ss.refuseBad(w, msg)
 		return nil, nil, false
@@ -127,7 +127,7 @@ func (ss *session) rawAccept(w http.ResponseWriter, r *http.Request, protocol *s
 		ss.record("refused %d", http.StatusInternalServerError)
 		return nil, nil, false
 	}
-	if err := writeHandshake(brw.Writer, r, protocol); err != nil {
+	if err := writeHandshake(brw.Writer, r, reply); err != nil {
 		ss.logf("handshake: %v", err)
 		ss.record("gone")
 		return nil, nil, false
@@ -139,14 +139,28 @@ func (ss *session) rawAccept(w http.ResponseWriter, r *http.Request, protocol *s
 // pick is /pick?proto=c: the server names subprotocol c even if the client
 // did not offer it, which a client must treat as a failed connection.
 // Without proto no Sec-WebSocket-Protocol is sent; with proto= it is sent
-// empty.
+// empty. Likewise ext= is sent as Sec-WebSocket-Extensions, whatever was
+// offered, and accept=bad answers with a wrong Sec-WebSocket-Accept.
 func (ss *session) pick(w http.ResponseWriter, r *http.Request) {
-	var protocol *string
-	if q := r.URL.Query(); q.Has("proto") {
+	var reply handshakeReply
+	q := r.URL.Query()
+	if q.Has("proto") {
 		p := q.Get("proto")
-		protocol = &p
+		reply.protocol = &p
 	}
-	_, brw, ok := ss.rawAccept(w, r, protocol)
+	if q.Has("ext") {
+		e := q.Get("ext")
+		reply.extensions = &e
+	}
+	switch a := q.Get("accept"); a {
+	case "":
+	case "bad":
+		reply.badAccept = true
+	default:
+		ss.refuseBad(w, fmt.Sprintf("bad accept %q (want bad)", a))
+		return
+	}
+	_, brw, ok := ss.rawAccept(w, r, reply)
 	if !ok {
 		return
 	}
@@ -188,7 +202,7 @@ func (ss *session) close(w http.ResponseWriter, r *http.Request) {
 		ss.refuseBad(w, err.Error())
 		return
 	}
-	conn, brw, ok := ss.rawAccept(w, r, nil)
+	conn, brw, ok := ss.rawAccept(w, r, handshakeReply{})
 	if !ok {
 		return
 	}
@@ -198,7 +212,7 @@ func (ss *session) close(w http.ResponseWriter, r *http.Request) {
 // closeEmpty is /close-empty: a close frame with no status at all, which a
 // client reports as 1005.
 func (ss *session) closeEmpty(w http.ResponseWriter, r *http.Request) {
-	conn, brw, ok := ss.rawAccept(w, r, nil)
+	conn, brw, ok := ss.rawAccept(w, r, handshakeReply{})
 	if !ok {
 		return
 	}
@@ -208,7 +222,7 @@ func (ss *session) closeEmpty(w http.ResponseWriter, r *http.Request) {
 // drop is /drop: TCP ends right after the handshake, without a close frame,
 // which a client reports as 1006.
 func (ss *session) drop(w http.ResponseWriter, r *http.Request) {
-	conn, _, ok := ss.rawAccept(w, r, nil)
+	conn, _, ok := ss.rawAccept(w, r, handshakeReply{})
 	if !ok {
 		return
 	}
@@ -252,7 +266,7 @@ func (ss *session) push(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	conn, brw, ok := ss.rawAccept(w, r, nil)
+	conn, brw, ok := ss.rawAccept(w, r, handshakeReply{})
 	if !ok {
 		return
 	}

@@ -71,16 +71,30 @@ func headerHasToken(h http.Header, name, token string) bool {
 	return false
 }
 
-// writeHandshake writes the 101 response; protocol, when non-nil, is sent
-// as Sec-WebSocket-Protocol whatever the client offered.
-func writeHandshake(bw *bufio.Writer, r *http.Request, protocol *string) error {
+// handshakeReply is what a raw endpoint answers beyond the required
+// headers: a subprotocol and extensions named whatever the client offered,
+// or a wrong Sec-WebSocket-Accept.
+type handshakeReply struct {
+	protocol   *string // Sec-WebSocket-Protocol, when non-nil
+	extensions *string // Sec-WebSocket-Extensions, when non-nil
+	badAccept  bool    // answer with the accept key of another key
+}
+
+// writeHandshake writes the 101 response.
+func writeHandshake(bw *bufio.Writer, r *http.Request, reply handshakeReply) error {
 	key := strings.TrimSpace(r.Header.Get("Sec-WebSocket-Key"))
+	if reply.badAccept {
+		key += "x"
+	}
 	fmt.Fprintf(bw, "HTTP/1.1 101 Switching Protocols\r\n"+
 		"Upgrade: websocket\r\n"+
 		"Connection: Upgrade\r\n"+
 		"Sec-WebSocket-Accept: %s\r\n", acceptKey(key))
-	if protocol != nil {
-		fmt.Fprintf(bw, "Sec-WebSocket-Protocol: %s\r\n", *protocol)
+	if reply.protocol != nil {
+		fmt.Fprintf(bw, "Sec-WebSocket-Protocol: %s\r\n", *reply.protocol)
+	}
+	if reply.extensions != nil {
+		fmt.Fprintf(bw, "Sec-WebSocket-Extensions: %s\r\n", *reply.extensions)
 	}
 	bw.WriteString("\r\n")
 	return bw.Flush()
@@ -88,24 +102,38 @@ func writeHandshake(bw *bufio.Writer, r *http.Request, protocol *string) error {
 
 // writeFrame writes one unmasked, final frame, as a server must.
 func writeFrame(bw *bufio.Writer, opcode byte, payload []byte) error {
-	var hdr [10]byte
-	hdr[0] = 0x80 | opcode
-	n := 2
+	bw.Write(appendFrame(nil, 0x80|opcode, false, payload))
+	return bw.Flush()
+}
+
+// appendFrame appends a frame to b: first is the first byte (FIN, RSV bits
+// and opcode) as it goes on the wire; masked masks the payload with a fixed
+// key, which a server must never do.
+func appendFrame(b []byte, first byte, masked bool, payload []byte) []byte {
+	b = append(b, first)
+	var maskBit byte
+	if masked {
+		maskBit = 0x80
+	}
 	switch l := len(payload); {
 	case l <= 125:
-		hdr[1] = byte(l)
+		b = append(b, maskBit|byte(l))
 	case l <= 0xFFFF:
-		hdr[1] = 126
-		binary.BigEndian.PutUint16(hdr[2:], uint16(l))
-		n = 4
+		b = append(b, maskBit|126)
+		b = binary.BigEndian.AppendUint16(b, uint16(l))
 	default:
-		hdr[1] = 127
-		binary.BigEndian.PutUint64(hdr[2:], uint64(l))
-		n = 10
+		b = append(b, maskBit|127)
+		b = binary.BigEndian.AppendUint64(b, uint64(l))
 	}
-	bw.Write(hdr[:n])
-	bw.Write(payload)
-	return bw.Flush()
+	if !masked {
+		return append(b, payload...)
+	}
+	key := [4]byte{0x5a, 0x17, 0xc3, 0x2e}
+	b = append(b, key[:]...)
+	for i, c := range payload {
+		b = append(b, c^key[i%4])
+	}
+	return b
 }
 
 // closePayload is the payload of a close frame with code and reason; code
@@ -197,6 +225,19 @@ func checkFrame(h frameHeader) error {
 // already. Pings are answered, so that the connection looks alive to a
 // client that checks.
 func (ss *session) readUntilClose(br *bufio.Reader, bw *bufio.Writer, echoClose bool) {
+	send := func(opcode byte, p []byte) error { return writeFrame(bw, opcode, p) }
+	p, ok := ss.readClientClose(br, send)
+	if ok && echoClose {
+		if err := send(opClose, p); err != nil {
+			ss.logf("raw close reply: %v", err)
+		}
+	}
+}
+
+// readClientClose is the loop of readUntilClose: it records what the client
+// sends, answers pings with send, and returns the payload of the client's
+// close frame, or false when the connection ended first.
+func (ss *session) readClientClose(br *bufio.Reader, send func(opcode byte, p []byte) error) ([]byte, bool) {
 	var msgOpcode byte
 	var msgLen uint64
 	for {
@@ -207,7 +248,7 @@ func (ss *session) readUntilClose(br *bufio.Reader, bw *bufio.Writer, echoClose 
 		if err != nil {
 			ss.logf("raw read: %v", err)
 			ss.record("gone")
-			return
+			return nil, false
 		}
 		switch h.opcode {
 		case opClose, opPing, opPong:
@@ -215,11 +256,11 @@ func (ss *session) readUntilClose(br *bufio.Reader, bw *bufio.Writer, echoClose 
 			if err != nil {
 				ss.logf("raw read: %v", err)
 				ss.record("gone")
-				return
+				return nil, false
 			}
 			switch h.opcode {
 			case opPing:
-				if err := writeFrame(bw, opPong, p); err != nil {
+				if err := send(opPong, p); err != nil {
 					ss.logf("raw pong: %v", err)
 				}
 				continue
@@ -235,12 +276,7 @@ func (ss *session) readUntilClose(br *bufio.Reader, bw *bufio.Writer, echoClose 
 			default:
 				ss.record("close %d %q", binary.BigEndian.Uint16(p), p[2:])
 			}
-			if echoClose {
-				if err := writeFrame(bw, opClose, p); err != nil {
-					ss.logf("raw close reply: %v", err)
-				}
-			}
-			return
+			return p, true
 		case opText, opBinary:
 			msgOpcode, msgLen = h.opcode, 0
 		}
@@ -248,7 +284,7 @@ func (ss *session) readUntilClose(br *bufio.Reader, bw *bufio.Writer, echoClose 
 		if _, err := io.CopyN(io.Discard, br, int64(h.length)); err != nil {
 			ss.logf("raw read: %v", err)
 			ss.record("gone")
-			return
+			return nil, false
 		}
 		if h.fin {
 			kind := "text"

@@ -26,12 +26,23 @@
 //   - /pick?proto=c: raw; answers with subprotocol c whatever was offered
 //     (no proto: no header; proto=: an empty one), then reads until the
 //     client closes or goes away, and echoes the client's close frame.
+//     ?ext=... answers with that Sec-WebSocket-Extensions, ?accept=bad
+//     with a wrong Sec-WebSocket-Accept.
 //   - /close?code=4001&reason=x: raw; closes with that code and reason.
 //   - /close-empty: raw; closes with a close frame without payload.
 //   - /drop: raw; closes TCP right after the handshake.
 //   - /refuse?status=403: answers with that HTTP status, no upgrade.
 //   - /push?n=3&code=1000&reason=done: raw; sends "push 1".."push n",
 //     then closes with that code and reason.
+//   - /send?f=text:ok&f=masked+text:x: raw; sends the frames f describe
+//     (see frameSpec) in one write, then reads as /pick does, without
+//     echoing the client's close frame if one of them was a close frame.
+//   - /reset: raw; reads the client's first message, then resets TCP.
+//   - /redirect?to=/echo: answers 302 with that path and the same query.
+//   - /flood?reason=server: raw; sends text messages until the client's
+//     close frame, then answers it with the client's code and this reason.
+//   - /hold: raw; reads, but never answers the client's close frame.
+//   - /stall?ms=2000: raw; reads nothing for that long, then discards.
 //   - /observe?id=ID: sends the lines recorded for ID, one text message
 //     each, once ID's handlers have returned, then closes with 1000.
 //   - /files/...: the static files of Options.Files.
@@ -45,6 +56,9 @@
 //	dropped                   /drop closed TCP
 //	refused <status>          /refuse (or a bad request) answered without upgrade
 //	bad close "<payload>"     raw endpoints: a 1-byte close payload, which has no code
+//	reset                     /reset reset TCP
+//	redirect 302              /redirect answered
+//	eof                       /hold, /stall: the client closed TCP
 //
 // Quoted values are written with Go's %q. The request header values are
 // the header lines as received, joined with ", " if there were several.
@@ -187,6 +201,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h = (*session).refuse
 	case "/push":
 		h = (*session).push
+	case "/send":
+		h = (*session).sendFrames
+	case "/reset":
+		h = (*session).reset
+	case "/redirect":
+		h = (*session).redirect
+	case "/flood":
+		h = (*session).flood
+	case "/hold":
+		h = (*session).hold
+	case "/stall":
+		h = (*session).stall
 	case "/observe":
 		h = (*session).observe
 	default:
