@@ -53,11 +53,8 @@ var chatEndpoint = &endpoint{
 	},
 	read: func(s *Server, c *client) error {
 		for {
-			typ, data, err := c.conn.Read(context0)
+			typ, data, err := c.readMessage()
 			if err != nil {
-				return err
-			}
-			if err := c.received(); err != nil {
 				return err
 			}
 			text, ok := parseSay(typ, data)

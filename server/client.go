@@ -168,6 +168,8 @@ func closeCause(err error) (websocket.StatusCode, string, string) {
 		return websocket.StatusMessageTooBig, "message too big", "server"
 	case errors.Is(err, errBadMessage):
 		return websocket.StatusPolicyViolation, "bad message", "server"
+	case errors.Is(err, errInvalidUTF8):
+		return websocket.StatusInvalidFramePayloadData, "invalid UTF-8", "server"
 	case errors.Is(err, errRateLimit):
 		return websocket.StatusPolicyViolation, "rate limit exceeded", "server"
 	case errors.Is(err, errShutdown):

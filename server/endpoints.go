@@ -5,7 +5,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -21,11 +20,8 @@ var echoEndpoint = &endpoint{
 	path: "/ws/echo",
 	read: func(s *Server, c *client) error {
 		for {
-			typ, data, err := c.conn.Read(context0)
+			typ, data, err := c.readMessage()
 			if err != nil {
-				return err
-			}
-			if err := c.received(); err != nil {
 				return err
 			}
 			// An echo client that does not read stops being read: the
@@ -42,17 +38,11 @@ var echoEndpoint = &endpoint{
 var ticksEndpoint = &endpoint{
 	path: "/ws/ticks",
 	// The client has nothing to say; reading is still what answers pings
-	// and close frames.
+	// and close frames, and what it says is held to the rules all the
+	// same.
 	read: func(s *Server, c *client) error {
 		for {
-			_, r, err := c.conn.Reader(context0)
-			if err != nil {
-				return err
-			}
-			if _, err := io.Copy(io.Discard, r); err != nil {
-				return err
-			}
-			if err := c.received(); err != nil {
+			if _, _, err := c.readMessage(); err != nil {
 				return err
 			}
 		}

@@ -5,7 +5,14 @@ package server
 import (
 	"errors"
 	"time"
+	"unicode/utf8"
+
+	"github.com/coder/websocket"
 )
+
+// errInvalidUTF8 ends a connection that sent a text message that is not
+// UTF-8.
+var errInvalidUTF8 = errors.New("invalid UTF-8")
 
 // errRateLimit ends a connection whose client sends faster than
 // Options.RateLimit allows.
@@ -46,10 +53,19 @@ func (l *limiter) allow(now time.Time) bool {
 	return true
 }
 
-// received counts a message against the client's rate limit.
-func (c *client) received() error {
-	if !c.limit.allow(time.Now()) {
-		return errRateLimit
+// readMessage reads the next message and holds it to the rules every
+// endpoint shares: the rate limit, and UTF-8 in a text message, which
+// RFC 6455 (8.1) wants checked by whoever receives it, even to drop it.
+func (c *client) readMessage() (websocket.MessageType, []byte, error) {
+	typ, data, err := c.conn.Read(context0)
+	if err != nil {
+		return 0, nil, err
 	}
-	return nil
+	if !c.limit.allow(time.Now()) {
+		return 0, nil, errRateLimit
+	}
+	if typ == websocket.MessageText && !utf8.Valid(data) {
+		return 0, nil, errInvalidUTF8
+	}
+	return typ, data, nil
 }

@@ -137,3 +137,21 @@ func TestReadLimitHandshake(t *testing.T) {
 		t.Errorf("HTTP %d, want 400", got)
 	}
 }
+
+// TestInvalidUTF8: a text message that is not UTF-8 fails the connection
+// with 1007 on every endpoint (RFC 6455, 8.1), where the echo used to
+// send it back as it came and the ticks used to drop it.
+func TestInvalidUTF8(t *testing.T) {
+	checkGoroutines(t)
+	ts := startServer(t, nil)
+	ctx := testContext(t)
+	for _, path := range []string{"/ws/echo", "/ws/chat", "/ws/ticks"} {
+		c := dial(t, ctx, ts, path, nil)
+		if err := c.Write(ctx, websocket.MessageText, []byte("\xff\xfe")); err != nil {
+			t.Fatal(err)
+		}
+		ce := readUntilClose(t, ctx, c)
+		wantClose(t, ce, websocket.StatusInvalidFramePayloadData, "invalid UTF-8")
+		ts.logs.wait(t, isClose(path, 1007))
+	}
+}
