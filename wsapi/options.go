@@ -1,5 +1,7 @@
 package wsapi
 
+import "time"
+
 // Options are the settings of NewWithOptions. The type is the same on every
 // platform, so code that builds Options compiles everywhere; the fields
 // marked "native only" name things a browser's WebSocket cannot do, and
@@ -41,6 +43,13 @@ type Options struct {
 	// which it offers by default exactly as Chrome does. Native only.
 	// Defaults to false.
 	DisableCompression bool
+
+	// CloseTimeout bounds the closing handshake: once Close was called, or
+	// the server's close frame was answered, a connection still open after
+	// this long is cut, and the close event is 1006, not clean, without an
+	// error, as Chrome reports its own timeout. Native only. Defaults to
+	// 60s, Chrome's closing handshake timeout.
+	CloseTimeout time.Duration
 }
 
 // clone copies o so that the caller may change or reuse it, and fills the

@@ -31,6 +31,8 @@ func (o *Options) nativeOnly() error {
 		field = "ReadLimit"
 	case o.DisableCompression:
 		field = "DisableCompression"
+	case o.CloseTimeout != 0:
+		field = "CloseTimeout"
 	default:
 		return nil
 	}

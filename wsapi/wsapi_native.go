@@ -7,51 +7,64 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/coder/websocket"
 )
 
-// chromeExtensionOffer is the Sec-WebSocket-Extensions header Chrome sends,
-// so that a server negotiates the same extensions with both backends.
-const chromeExtensionOffer = "permessage-deflate; client_max_window_bits"
+// Chrome's timeouts of the closing handshake.
+const (
+	// defaultCloseTimeout is Options.CloseTimeout's default: how long
+	// Chrome waits for the server's close frame.
+	defaultCloseTimeout = 60 * time.Second
+	// tcpCloseWait is how long Chrome, once both close frames crossed,
+	// waits for the server to close TCP, when the client closed first.
+	tcpCloseWait = 2 * time.Second
+	// failWriteWait bounds the write of the close frame that tells the
+	// server why the connection failed; Chrome closes at once.
+	failWriteWait = time.Second
+)
 
 // nativeTransport is the backend on coder/websocket. Three goroutines at
-// most: run dials and then reads; the writer, started at open, writes the
-// queue in order so that Send never blocks.
+// most: run dials, then reads, then ends the connection; the writer,
+// started at open, writes the queue in order so that Send never blocks.
+// coder/websocket moves the messages; the closing handshake is done here,
+// through the frameTap, as Chrome does it.
 type nativeTransport struct {
-	ws        *WebSocket
-	protocols []string
-	opts      *Options
+	ws           *WebSocket
+	hs           *handshake
+	readLimit    int64
+	closeTimeout time.Duration
 
 	cancelDial context.CancelFunc
 
-	mu       sync.Mutex
-	conn     *websocket.Conn // set at open
-	out      []outgoing      // messages and the close request, in order
-	closing  bool            // close requested: later sends are only counted
-	sent     outgoing        // the close request, once made
-	stop     bool            // the reader is done: the writer may return
-	aborted  bool
-	wake     chan struct{}
-	buffered atomic.Uint64
+	mu         sync.Mutex
+	conn       *websocket.Conn // set at open
+	tap        *frameTap       // set at open
+	out        []outgoing      // messages and the close request, in order
+	closing    bool            // a close frame is queued: later sends are only counted
+	stop       bool            // the reader is done: the writer may return
+	aborted    bool
+	closeTimer *time.Timer // the closing handshake's deadline, once started
+	timedOut   bool        // the closing handshake's deadline cut the connection
+	wake       chan struct{}
+	buffered   atomic.Uint64
 
-	writerDone  chan struct{}
-	closeResult chan error // what conn.Close returned, when the client closed
+	writerDone chan struct{}
 }
 
 // outgoing is one entry of the writer's queue: a message, or the close
-// request that ends the queue.
+// frame that ends the queue.
 type outgoing struct {
 	typ     MessageType
 	data    []byte
 	isClose bool
-	code    int
+	code    int // 1005: no status
 	reason  string
 }
 
@@ -61,17 +74,21 @@ func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
 		return nil, err
 	}
 	ws.url = u
-	client, err := handshakeClient(o)
+	hs := &handshake{protocols: o.Protocols}
+	client, err := handshakeClient(o, hs)
 	if err != nil {
 		return nil, err
 	}
 	t := &nativeTransport{
-		ws:          ws,
-		protocols:   o.Protocols,
-		opts:        o,
-		wake:        make(chan struct{}, 1),
-		writerDone:  make(chan struct{}),
-		closeResult: make(chan error, 1),
+		ws:           ws,
+		hs:           hs,
+		readLimit:    o.ReadLimit,
+		closeTimeout: o.CloseTimeout,
+		wake:         make(chan struct{}, 1),
+		writerDone:   make(chan struct{}),
+	}
+	if t.closeTimeout <= 0 {
+		t.closeTimeout = defaultCloseTimeout
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.cancelDial = cancel
@@ -91,13 +108,29 @@ func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
 	} else {
 		dopts.CompressionMode = websocket.CompressionContextTakeover
 	}
-	go t.run(ctx, u, dopts)
+	// Chrome sends no credentials of the URL: net/http would turn them
+	// into an Authorization header. URL() keeps them, as ws.url does.
+	go t.run(ctx, withoutUserinfo(u), dopts)
 	return t, nil
 }
 
-// handshakeClient returns the HTTP client for the handshake, with a
-// transport that writes the handshake headers as Chrome does.
-func handshakeClient(o *Options) (*http.Client, error) {
+// withoutUserinfo removes "user:pass@" from a URL as parseURL serializes
+// it, where an "@" of the credentials is percent-encoded.
+func withoutUserinfo(u string) string {
+	scheme, rest, _ := strings.Cut(u, "://")
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
+		rest = rest[at+1:]
+	}
+	return scheme + "://" + rest
+}
+
+// handshakeClient returns the HTTP client for the handshake: its transport
+// is hs, on the transport of Options.HTTPClient or one without keep-alives.
+func handshakeClient(o *Options, hs *handshake) (*http.Client, error) {
 	var c http.Client
 	if o.HTTPClient != nil {
 		if o.HTTPClient.Timeout != 0 {
@@ -105,16 +138,20 @@ func handshakeClient(o *Options) (*http.Client, error) {
 		}
 		c = *o.HTTPClient
 	}
-	base := c.Transport
-	if base == nil {
-		base = handshakeTransport()
+	hs.base = c.Transport
+	if hs.base == nil {
+		hs.base = handshakeTransport()
 		if o.TLSConfig != nil {
 			tr := handshakeTransport().Clone()
 			tr.TLSClientConfig = o.TLSConfig.Clone()
-			base = tr
+			hs.base = tr
 		}
 	}
-	c.Transport = chromeHeaders{base}
+	c.Transport = hs
+	// Chrome fails a handshake answered with a redirect; following one
+	// would also carry the handshake's headers elsewhere, from wss to ws
+	// even. hs refuses every status but 101 already; this says it twice.
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &c, nil
 }
 
@@ -127,45 +164,16 @@ var handshakeTransport = sync.OnceValue(func() *http.Transport {
 	return tr
 })
 
-// chromeHeaders rewrites the two handshake headers coder/websocket spells
-// differently from Chrome: the protocol list is joined with ", ", and the
-// extension offer is Chrome's. A server thus sees the same request from both
-// backends and answers both the same.
-type chromeHeaders struct{ base http.RoundTripper }
-
-func (h chromeHeaders) RoundTrip(req *http.Request) (*http.Response, error) {
-	r := req.Clone(req.Context())
-	if p := r.Header.Values("Sec-WebSocket-Protocol"); len(p) > 0 {
-		r.Header.Set("Sec-WebSocket-Protocol", strings.Join(strings.Split(strings.Join(p, ","), ","), ", "))
-	}
-	if r.Header.Get("Sec-WebSocket-Extensions") != "" {
-		r.Header.Set("Sec-WebSocket-Extensions", chromeExtensionOffer)
-	}
-	return h.base.RoundTrip(r)
-}
-
 // run connects, then reads until the connection ends, and reports the close.
 func (t *nativeTransport) run(ctx context.Context, url string, dopts *websocket.DialOptions) {
 	defer t.cancelDial()
-	conn, resp, err := websocket.Dial(ctx, url, dopts)
+	conn, _, err := websocket.Dial(ctx, url, dopts)
 	if err != nil {
-		t.fail(dialError(resp, err))
+		t.fail(dialError(err))
 		return
 	}
-	// coder/websocket accepts a server that selects no subprotocol when
-	// some were offered; Chrome fails the connection.
-	if len(t.protocols) > 0 && conn.Subprotocol() == "" {
-		conn.CloseNow()
-		t.fail(errors.New("error during WebSocket handshake: Sent non-empty 'Sec-WebSocket-Protocol' header but no response was received"))
-		return
-	}
-	if conn.Subprotocol() != "" && !contains(t.protocols, conn.Subprotocol()) {
-		conn.CloseNow() // coder compares without case; Chrome exactly
-		t.fail(fmt.Errorf("error during WebSocket handshake: 'Sec-WebSocket-Protocol' header value %q in response does not match any of sent values", conn.Subprotocol()))
-		return
-	}
-	if t.opts.ReadLimit > 0 {
-		conn.SetReadLimit(t.opts.ReadLimit)
+	if t.readLimit > 0 {
+		conn.SetReadLimit(t.readLimit)
 	} else {
 		conn.SetReadLimit(-1)
 	}
@@ -176,25 +184,24 @@ func (t *nativeTransport) run(ctx context.Context, url string, dopts *websocket.
 		return
 	}
 	t.conn = conn
+	t.tap = t.hs.tap
 	t.mu.Unlock()
 	go t.write(conn)
-	t.ws.emitOpen(conn.Subprotocol(), resp.Header.Get("Sec-WebSocket-Extensions"))
-	t.read(conn)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
+	t.ws.emitOpen(conn.Subprotocol(), t.hs.extensions)
+	ce, cause := t.read(conn)
+	if cause != nil {
+		t.ws.emitClose(ce, connectionError(t.ws.url, cause))
+		return
 	}
-	return false
+	t.ws.emitClose(ce, nil)
 }
 
-// dialError words a failed handshake as Chrome's console does.
-func dialError(resp *http.Response, err error) error {
-	if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
-		return fmt.Errorf("error during WebSocket handshake: Unexpected response code: %d", resp.StatusCode)
+// dialError is the cause of a failed handshake: Chrome's wording where
+// handshake checked the response, else what failed (refused, reset...).
+func dialError(err error) error {
+	var he *handshakeError
+	if errors.As(err, &he) {
+		return he
 	}
 	return err
 }
@@ -204,92 +211,107 @@ func (t *nativeTransport) fail(err error) {
 	t.ws.emitClose(CloseEvent{Code: 1006}, connectionError(t.ws.url, err))
 }
 
-// read delivers messages until the connection ends, then reports the close
-// once the writer has stopped, so that no goroutine outlives the close event.
-func (t *nativeTransport) read(conn *websocket.Conn) {
+// read delivers messages until the connection ends, then ends it as Chrome
+// would and returns the close event, with the cause when the connection
+// failed. No goroutine of the socket's outlives it.
+func (t *nativeTransport) read(conn *websocket.Conn) (CloseEvent, error) {
 	var err error
 	for {
 		var typ websocket.MessageType
 		var data []byte
 		// A context that is never done: coder/websocket then sets no
-		// timer per read. CloseNow is what interrupts a read.
+		// timer per read. Cutting the connection interrupts a read.
 		typ, data, err = conn.Read(context.Background())
 		if err != nil {
 			break
 		}
 		if typ == websocket.MessageText && !utf8.Valid(data) {
-			// Chrome fails the connection on a text message that is not
-			// UTF-8, and tells the server 1007.
-			err = errInvalidUTF8
-			conn.Close(websocket.StatusInvalidFramePayloadData, "")
+			t.tap.setFailure(errTextUTF8)
 			break
 		}
 		t.ws.emitMessage(MessageType(typ), data)
 		t.ws.waitRoom()
 	}
-	// Let the writer finish its queue (a close request included) and
-	// return; a connection that did not close cleanly is cut first, so
-	// that a writer stuck on a dead peer returns too.
+	ce, cause := t.end(err)
+	t.stopTimer()
+	t.tap.cut()
 	t.stopWriter()
-	if !errors.As(err, new(websocket.CloseError)) {
-		conn.CloseNow()
-	}
 	<-t.writerDone
 	conn.CloseNow()
-	ce, cerr := t.closeEvent(err)
-	if cerr != nil && cerr != errAbrupt {
-		t.ws.emitClose(ce, connectionError(t.ws.url, cerr))
-		return
-	}
-	t.ws.emitClose(ce, nil)
+	return ce, cause
 }
 
-var errInvalidUTF8 = errors.New("could not decode a text frame as UTF-8")
+// end decides how the connection ended, once coder is done reading, and
+// completes the closing handshake where there is one to complete.
+func (t *nativeTransport) end(readErr error) (CloseEvent, error) {
+	tap := t.tap
+	if pe := tap.failed(); pe != nil {
+		return t.failProtocol(pe)
+	}
+	if sc := tap.closeReceived(); sc != nil {
+		return t.closedByServer(sc)
+	}
+	if tap.wasCut() || tap.readError() != nil {
+		// The closing handshake's deadline, or the network (the server
+		// went away, a reset): the connection ended without a close
+		// frame, and Chrome then fires close 1006 and no error, for it
+		// did not fail the connection.
+		return CloseEvent{Code: 1006}, nil
+	}
+	// coder/websocket failed the connection itself, and told the server
+	// why: 1009 past Options.ReadLimit, 1002 with its own reason for a
+	// protocol error the tap lets through.
+	return CloseEvent{Code: 1006}, readErr
+}
 
-// closeEvent turns the error that ended the read loop into the close event,
-// with the cause when the connection failed rather than closed.
-func (t *nativeTransport) closeEvent(err error) (CloseEvent, error) {
-	var ce websocket.CloseError
-	if errors.As(err, &ce) {
-		return CloseEvent{Code: int(ce.Code), Reason: ce.Reason, WasClean: true}, nil
+// failProtocol fails the connection on a frame Chrome refuses: close 1002
+// with Chrome's reason, if no close frame went out yet and one can go out
+// at once, then TCP is cut, as Chrome does.
+func (t *nativeTransport) failProtocol(pe *protocolError) (CloseEvent, error) {
+	timer := time.AfterFunc(failWriteWait, t.tap.cut)
+	_ = t.tap.inject(1002, pe.reason, false)
+	timer.Stop()
+	t.tap.cut()
+	return CloseEvent{Code: 1006}, pe
+}
+
+// closedByServer completes the closing handshake after the server's close
+// frame, as Chrome does. The close event carries the server's code and
+// reason, whoever closed first.
+func (t *nativeTransport) closedByServer(sc *serverClose) (CloseEvent, error) {
+	ce := CloseEvent{Code: sc.code, Reason: sc.reason, WasClean: true}
+	if sc.afterOurs {
+		// The client closed first, and the closing handshake is done:
+		// Chrome waits a little more for the server to close TCP, as the
+		// server should, then closes it itself.
+		t.stopTimer()
+		switch t.tap.awaitEnd(min(tcpCloseWait, t.closeTimeout)) {
+		case tcpStray:
+			return t.failProtocol(errAfterClose)
+		case tcpBroken:
+			ce.WasClean = false
+		}
+		return ce, nil
+	}
+	// The server closed first: answer with its code and reason, after
+	// what was queued, then close TCP at once.
+	t.echo(sc.code, sc.reason)
+	t.stopWriter()
+	<-t.writerDone
+	if t.tap.stray {
+		// More came after the close frame, in the same read.
+		return t.failProtocol(errAfterClose)
 	}
 	t.mu.Lock()
-	closing, sent := t.closing, t.sent
+	timedOut := t.timedOut
 	t.mu.Unlock()
-	if closing && errors.Is(err, net.ErrClosed) {
-		// Our own Close read the server's close frame before this loop
-		// could: what it returned tells what the server sent. It returns
-		// nil when the server echoed our code. The writer has returned.
-		var res error = errNoCloseSent
-		select {
-		case res = <-t.closeResult:
-		default:
-		}
-		if errors.As(res, &ce) {
-			return CloseEvent{Code: int(ce.Code), Reason: ce.Reason, WasClean: true}, nil
-		}
-		if res == nil {
-			return CloseEvent{Code: int(sent.status()), Reason: sent.reason, WasClean: true}, nil
-		}
-		return CloseEvent{Code: 1006}, res
+	if rerr := t.tap.readError(); timedOut || rerr != nil && !errors.Is(rerr, io.EOF) {
+		ce.WasClean = false
 	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		// The server went away without a close frame: Chrome reports
-		// close 1006 and no error, for it did not fail the connection.
-		return CloseEvent{Code: 1006}, errAbrupt
-	}
-	return CloseEvent{Code: 1006}, err
+	return ce, nil
 }
 
-// errNoCloseSent is the cause when the writer ended before it could send
-// the close frame that was asked for.
-var errNoCloseSent = errors.New("the connection failed before the close frame was sent")
-
-// errAbrupt marks a connection that ended without a close frame and without
-// a fault of the protocol: close 1006 with no error event.
-var errAbrupt = errors.New("connection closed without a close frame")
-
-// write sends the queue in order until the close request or a failure.
+// write sends the queue in order until the close frame or a failure.
 func (t *nativeTransport) write(conn *websocket.Conn) {
 	defer close(t.writerDone)
 	for {
@@ -309,7 +331,9 @@ func (t *nativeTransport) write(conn *websocket.Conn) {
 		t.mu.Unlock()
 
 		if m.isClose {
-			t.closeResult <- conn.Close(m.status(), m.reason)
+			// Between two of coder's frames; an error means the
+			// connection is gone, which the reader sees too.
+			_ = t.tap.inject(m.code, m.reason, true)
 			return
 		}
 		if err := conn.Write(context.Background(), websocket.MessageType(m.typ), m.data); err != nil {
@@ -322,14 +346,6 @@ func (t *nativeTransport) write(conn *websocket.Conn) {
 		}
 		t.buffered.Add(^uint64(len(m.data) - 1))
 	}
-}
-
-// status is the close code to put on the wire: 1005 stands for none.
-func (m outgoing) status() websocket.StatusCode {
-	if m.code == 0 {
-		return websocket.StatusNoStatusRcvd
-	}
-	return websocket.StatusCode(m.code)
 }
 
 func (t *nativeTransport) signal() {
@@ -354,16 +370,52 @@ func (t *nativeTransport) send(typ MessageType, data []byte) {
 func (t *nativeTransport) bufferedAmount() uint64 { return t.buffered.Load() }
 
 func (t *nativeTransport) close(code int, reason string) {
+	if code == 0 {
+		code = 1005 // close() without a code: a close frame without payload
+	}
+	t.queueClose(code, reason)
+}
+
+// echo answers the server's close frame, unless a close frame of the
+// client's is queued already.
+func (t *nativeTransport) echo(code int, reason string) { t.queueClose(code, reason) }
+
+// queueClose queues the client's close frame after the messages queued, and
+// starts the closing handshake's deadline.
+func (t *nativeTransport) queueClose(code int, reason string) {
 	t.mu.Lock()
 	if t.closing {
 		t.mu.Unlock()
 		return
 	}
 	t.closing = true
-	t.sent = outgoing{isClose: true, code: code, reason: reason}
-	t.out = append(t.out, t.sent)
+	t.out = append(t.out, outgoing{isClose: true, code: code, reason: reason})
+	if t.closeTimer == nil {
+		t.closeTimer = time.AfterFunc(t.closeTimeout, t.closeTimedOut)
+	}
 	t.mu.Unlock()
 	t.signal()
+}
+
+// closeTimedOut cuts a connection whose closing handshake took too long:
+// the server never answered, or never read what was queued before the
+// close frame.
+func (t *nativeTransport) closeTimedOut() {
+	t.mu.Lock()
+	t.timedOut = true
+	tap := t.tap
+	t.mu.Unlock()
+	if tap != nil {
+		tap.cut()
+	}
+}
+
+func (t *nativeTransport) stopTimer() {
+	t.mu.Lock()
+	if t.closeTimer != nil {
+		t.closeTimer.Stop()
+	}
+	t.mu.Unlock()
 }
 
 // stopWriter lets the writer return once its queue is empty.
