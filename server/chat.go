@@ -3,6 +3,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -70,22 +71,48 @@ var chatEndpoint = &endpoint{
 }
 
 // parseSay reads {"type":"say","text":"..."}, the one message a client
-// sends.
+// sends. The keys must be spelled exactly so, each at most once; other
+// keys are ignored. encoding/json alone would take "TEXT" for "text" and
+// the last of two "text" keys, where a filter in front of the server
+// could read the first: two readers of one message must not disagree.
 func parseSay(typ websocket.MessageType, data []byte) (string, bool) {
-	if typ != websocket.MessageText || !utf8.Valid(data) {
+	if typ != websocket.MessageText || !utf8.Valid(data) || !json.Valid(data) {
 		return "", false
 	}
-	var m struct {
-		Type string `json:"type"`
-		Text string `json:"text"`
-	}
-	if json.Unmarshal(data, &m) != nil || m.Type != "say" {
+	d := json.NewDecoder(bytes.NewReader(data))
+	if tok, _ := d.Token(); tok != json.Delim('{') {
 		return "", false
 	}
-	if n := utf8.RuneCountInString(m.Text); n < 1 || n > maxSay {
+	var fields [2]*string // type, text
+	for d.More() {
+		tok, _ := d.Token()
+		var f **string
+		switch tok {
+		case "type":
+			f = &fields[0]
+		case "text":
+			f = &fields[1]
+		default:
+			var skip json.RawMessage
+			if d.Decode(&skip) != nil {
+				return "", false
+			}
+			continue
+		}
+		var v string
+		if *f != nil || d.Decode(&v) != nil {
+			return "", false // twice, or not a string
+		}
+		*f = &v
+	}
+	if fields[0] == nil || *fields[0] != "say" || fields[1] == nil {
 		return "", false
 	}
-	return m.Text, true
+	text := *fields[1]
+	if n := utf8.RuneCountInString(text); n < 1 || n > maxSay {
+		return "", false
+	}
+	return text, true
 }
 
 // event is a room event as sent; Text is set for say only.
