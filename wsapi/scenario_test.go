@@ -121,6 +121,9 @@ var wsapiFixesNode = map[string]string{
 	"dead-port":              "undici fires error and never close when nothing listens",
 	"protocols-not-offered":  "undici fires error and never close after a subprotocol mismatch",
 	"close-while-connecting": "undici fires error and never close when closed while connecting",
+	"redirect-302":           "undici fires error and never close after a redirect",
+	"handshake-bad-accept":   "undici fires error and never close after a wrong Sec-WebSocket-Accept",
+	"extension-unsupported":  "undici fires error and never close after an extension it does not know",
 }
 
 // env says where the scenario server is and which runtime runs the suite.
