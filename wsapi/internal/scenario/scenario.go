@@ -26,7 +26,8 @@
 //   - /pick?proto=c: raw; answers with subprotocol c whatever was offered
 //     (no proto: no header; proto=: an empty one), then reads until the
 //     client closes or goes away, and echoes the client's close frame.
-//     ?ext=... answers with that Sec-WebSocket-Extensions, ?accept=bad
+//     ?ext=... answers with that Sec-WebSocket-Extensions (";" written
+//     %3B: Go's query parser drops a pair with a raw one), ?accept=bad
 //     with a wrong Sec-WebSocket-Accept.
 //   - /close?code=4001&reason=x: raw; closes with that code and reason.
 //   - /close-empty: raw; closes with a close frame without payload.
