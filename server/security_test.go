@@ -3,6 +3,7 @@
 package server_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -154,4 +155,22 @@ func TestInvalidUTF8(t *testing.T) {
 		wantClose(t, ce, websocket.StatusInvalidFramePayloadData, "invalid UTF-8")
 		ts.logs.wait(t, isClose(path, 1007))
 	}
+}
+
+// TestStaticBadPath: a path the file system cannot take is not found,
+// where it used to be a 500 (found by FuzzHandshake).
+func TestStaticBadPath(t *testing.T) {
+	checkGoroutines(t)
+	ts := startServer(t, nil)
+	for _, p := range []string{"/ws%80", "/%ff%fe", "/style.css%00", "/a%5C..%5Cb"} {
+		resp, err := http.Get(ts.http.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %s, want 404", p, resp.Status)
+		}
+	}
+	http.DefaultClient.CloseIdleConnections()
 }

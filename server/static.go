@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // asset is a file held in memory with its gzipped form, served with an
@@ -131,11 +132,16 @@ func acceptsGzip(lines []string) bool {
 }
 
 // staticHandler serves the web directory without listing it: the page's
-// files are public, the directory's other contents need not be.
+// files are public, the directory's other contents need not be. A path
+// that no file of the page has (not UTF-8, a NUL byte, a backslash,
+// which Windows takes for a separator) is not found either, where
+// os.DirFS would refuse it with an error that FileServerFS makes a 500.
 func staticHandler(dir string) http.Handler {
 	files := http.FileServerFS(os.DirFS(dir))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p := r.URL.Path; p != "/" && strings.HasSuffix(p, "/") {
+		p := r.URL.Path
+		if p != "/" && strings.HasSuffix(p, "/") ||
+			!utf8.ValidString(p) || strings.ContainsAny(p, "\x00\\") {
 			http.NotFound(w, r)
 			return
 		}
