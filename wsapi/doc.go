@@ -75,11 +75,24 @@
 //
 // # Native
 //
-// The native client offers the extensions Chrome offers
-// ("permessage-deflate; client_max_window_bits") and the subprotocols
-// spelled as Chrome spells them, fails the connection where Chrome does (a
-// subprotocol the client did not offer, none selected when some were
-// offered, a text message that is not UTF-8), and opens a connection of its
-// own for every socket. It reads without a message size limit unless
-// Options.ReadLimit sets one.
+// The native client speaks the protocol as Chrome does, so that a server
+// sees the same client from both backends:
+//
+//   - the handshake offers the extensions Chrome offers
+//     ("permessage-deflate; client_max_window_bits") and the subprotocols
+//     spelled as Chrome spells them, follows no redirect, sends no
+//     credentials from the URL, and opens a connection of its own for every
+//     socket;
+//   - it fails the connection where Chrome does, with the close code and
+//     reason Chrome sends: a subprotocol not offered or none selected when
+//     some were, a masked or reserved frame, an unknown opcode, a text
+//     message or close reason that is not UTF-8, data after the close frame;
+//   - it accepts any close code Chrome accepts, and reports the close frame
+//     the server sent, code and reason;
+//   - a peer that resets or drops the connection gives close 1006 with no
+//     error event, as in Chrome.
+//
+// It reads without a message size limit unless Options.ReadLimit sets one,
+// and cuts a closing handshake that takes longer than Options.CloseTimeout
+// (60 s by default, Chrome's). The README lists what still differs.
 package wsapi

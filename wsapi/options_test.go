@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-wsapi/wsapi/wsapi"
 )
@@ -23,6 +24,7 @@ func TestOptionsInBrowser(t *testing.T) {
 		"TLSConfig":          {TLSConfig: &wsapi.TLSConfig{}},
 		"ReadLimit":          {ReadLimit: 10},
 		"DisableCompression": {DisableCompression: true},
+		"CloseTimeout":       {CloseTimeout: time.Second},
 	} {
 		_, err := wsapi.NewWithOptions(e.wsBase()+"/echo", o)
 		if !errors.Is(err, wsapi.ErrNotSupported) || !strings.Contains(err.Error(), name) {
