@@ -1,0 +1,399 @@
+//go:build !js
+
+// Package benchsrv runs the servers that the memory and fan-out benchmarks
+// measure, each in a child process of its own, so that the load generator's
+// memory and CPU are never counted as the server's.
+//
+// A benchmark program calls MaybeServe first thing in main (or TestMain):
+// in the child, started by Start as the same executable with
+// WSAPI_BENCH_SERVE set, it serves and exits; in the parent it returns at
+// once. The child listens on 127.0.0.1 only, prints its URL on its first
+// line of output, and exits when its standard input closes (so it never
+// outlives the parent), on SIGTERM, or after an hour at most.
+//
+// Besides the server under test, the child serves
+//
+//   - GET /debug/mem: its memory, as JSON (Mem), after a full GC;
+//   - /debug/pprof/: the usual pprof handlers, for a profile of a miss.
+//
+// # Modes
+//
+//   - "ours": package server, the demo's companion server, with its
+//     default options (and a logger that discards; Config.RateLimit may
+//     change the rate limit): /ws/echo, /ws/chat.
+//   - "bare": a bare coder/websocket echo server on /ws/echo, as small as
+//     such a server gets: one goroutine per connection that reads a
+//     message and writes it back.
+package benchsrv
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/go-wsapi/wsapi/server"
+)
+
+// The child's settings travel in its environment.
+const (
+	envMode = "WSAPI_BENCH_SERVE"
+	// envSlowAddr names a client address whose connections get a small
+	// socket send buffer (see Config.SlowAddr).
+	envSlowAddr = "WSAPI_BENCH_SLOW_ADDR"
+	// envRateLimit is Config.RateLimit.
+	envRateLimit = "WSAPI_BENCH_RATE_LIMIT"
+)
+
+// maxLifetime bounds a child whose parent forgot it.
+const maxLifetime = time.Hour
+
+// Modes of the child.
+const (
+	Ours = "ours"
+	Bare = "bare"
+)
+
+// SlowSendBuffer is the send buffer, in bytes, of the connections from
+// Config.SlowAddr; the kernel doubles it.
+const SlowSendBuffer = 16 << 10
+
+// Config is what Start passes to the child.
+type Config struct {
+	// Mode is Ours or Bare.
+	Mode string
+	// SlowAddr, when set, is a client IP address (such as 127.0.0.3)
+	// whose connections get a SlowSendBuffer send buffer. On loopback
+	// the kernel grows a socket's send buffer to 4 MiB, which a chat
+	// client that stops reading fills in minutes at 100 small messages a
+	// second; with a small one it is full in seconds, and the server's
+	// own slow-reader handling, which is what the fan-out benchmark
+	// wants to see, starts then. Connections from other addresses keep
+	// the kernel's defaults.
+	SlowAddr string
+	// RateLimit is server.Options.RateLimit of Ours: 0 keeps the
+	// server's default, a negative value turns the limit off.
+	RateLimit float64
+}
+
+// Mem is what GET /debug/mem reports, after debug.FreeOSMemory (a full GC
+// that also returns free pages to the OS).
+type Mem struct {
+	Heap       uint64 `json:"heap"`       // bytes of live heap objects (MemStats.HeapAlloc)
+	Stacks     uint64 `json:"stacks"`     // bytes of goroutine stacks (MemStats.StackInuse)
+	RSS        uint64 `json:"rss"`        // resident set size, bytes (VmRSS of /proc/self/status)
+	Goroutines int    `json:"goroutines"` // runtime.NumGoroutine
+	Conns      int64  `json:"conns"`      // TCP connections accepted and not yet closed
+}
+
+// MaybeServe runs the child's server and exits when this process was
+// started by Start; otherwise it returns at once.
+func MaybeServe() {
+	mode := os.Getenv(envMode)
+	if mode == "" {
+		return
+	}
+	rate, _ := strconv.ParseFloat(os.Getenv(envRateLimit), 64)
+	if err := serve(Config{Mode: mode, SlowAddr: os.Getenv(envSlowAddr), RateLimit: rate}); err != nil {
+		fmt.Fprintf(os.Stderr, "benchsrv %s: %v\n", mode, err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+func serve(cfg Config) error {
+	// As many connections as the client may open; the client checks.
+	RaiseFileLimit(math.MaxUint32)
+	var h http.Handler
+	switch cfg.Mode {
+	case Ours:
+		s, cleanup, err := newOurs(cfg.RateLimit)
+		if err != nil {
+			return err
+		}
+		defer cleanup()
+		h = s
+	case Bare:
+		h = bareHandler()
+	default:
+		return fmt.Errorf("unknown mode %q", cfg.Mode)
+	}
+
+	raw, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	ln := &listener{Listener: raw, slow: net.ParseIP(cfg.SlowAddr)}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /debug/mem", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(readMem(ln.open.Load()))
+	})
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.Handle("/", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	fmt.Printf("listening http://%s\n", raw.Addr())
+
+	// Stop when the parent closes our stdin (or dies), on a signal, or
+	// when the lifetime is up.
+	stop := make(chan struct{})
+	go func() {
+		io.Copy(io.Discard, os.Stdin)
+		close(stop)
+	}()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
+	select {
+	case <-stop:
+	case <-sig:
+	case <-time.After(maxLifetime):
+	}
+	// Exiting cuts the connections: the run is over.
+	return nil
+}
+
+// newOurs is the demo's server with its defaults, but for the rate limit
+// when one is given. server.New wants a web directory and a wasm file;
+// empty ones do, as nothing fetches them here.
+func newOurs(rateLimit float64) (http.Handler, func(), error) {
+	dir, err := os.MkdirTemp("", "wsapi-benchsrv-")
+	if err != nil {
+		return nil, nil, err
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	wasm := filepath.Join(dir, "main.wasm")
+	if err := os.WriteFile(wasm, nil, 0o644); err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	s, err := server.New(&server.Options{
+		WebDir:       dir,
+		WasmPath:     wasm,
+		WasmExecPath: wasm,
+		RateLimit:    rateLimit,
+		Logger:       slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	return s, cleanup, nil
+}
+
+// bareHandler echoes on /ws/echo with nothing but coder/websocket, the
+// way its own examples do.
+func bareHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /ws/echo", func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		ctx := context.Background()
+		for {
+			typ, data, err := c.Read(ctx)
+			if err != nil {
+				return
+			}
+			if err := c.Write(ctx, typ, data); err != nil {
+				return
+			}
+		}
+	})
+	return mux
+}
+
+func readMem(conns int64) Mem {
+	debug.FreeOSMemory()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return Mem{
+		Heap:       ms.HeapAlloc,
+		Stacks:     ms.StackInuse,
+		RSS:        rss(),
+		Goroutines: runtime.NumGoroutine(),
+		Conns:      conns,
+	}
+}
+
+// rss reads VmRSS from /proc/self/status; 0 where there is none.
+func rss() uint64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// listener counts the open connections, and gives those from slow a small
+// send buffer.
+type listener struct {
+	net.Listener
+	slow net.IP
+	open atomic.Int64
+}
+
+func (l *listener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	if tc, ok := c.(*net.TCPConn); ok && l.slow != nil {
+		if a, ok := tc.RemoteAddr().(*net.TCPAddr); ok && a.IP.Equal(l.slow) {
+			tc.SetWriteBuffer(SlowSendBuffer)
+		}
+	}
+	l.open.Add(1)
+	return &countedConn{Conn: c, l: l}, nil
+}
+
+type countedConn struct {
+	net.Conn
+	l      *listener
+	closed atomic.Bool
+}
+
+func (c *countedConn) Close() error {
+	if c.closed.CompareAndSwap(false, true) {
+		c.l.open.Add(-1)
+	}
+	return c.Conn.Close()
+}
+
+// Child is a server running in a child process.
+type Child struct {
+	// URL is the child's http://127.0.0.1:port.
+	URL   string
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	done  chan error
+}
+
+// Start starts this executable as a child server and waits until it
+// listens.
+func Start(ctx context.Context, cfg Config) (*Child, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), envMode+"="+cfg.Mode, envSlowAddr+"="+cfg.SlowAddr,
+		envRateLimit+"="+strconv.FormatFloat(cfg.RateLimit, 'g', -1, 64))
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("failed to start the %s server: %w", cfg.Mode, err)
+	}
+	c := &Child{cmd: cmd, stdin: stdin, done: make(chan error, 1)}
+	lines := make(chan string, 1)
+	go func() {
+		br := bufio.NewReader(stdout)
+		line, _ := br.ReadString('\n')
+		lines <- strings.TrimSpace(line)
+		io.Copy(os.Stderr, br) // anything else it prints
+	}()
+	go func() { c.done <- cmd.Wait() }()
+	select {
+	case line := <-lines:
+		u, ok := strings.CutPrefix(line, "listening ")
+		if !ok {
+			c.Stop()
+			return nil, fmt.Errorf("the %s server said %q, not where it listens", cfg.Mode, line)
+		}
+		c.URL = u
+		return c, nil
+	case <-ctx.Done():
+		c.Stop()
+		return nil, ctx.Err()
+	case <-time.After(30 * time.Second):
+		c.Stop()
+		return nil, fmt.Errorf("the %s server did not start in 30s", cfg.Mode)
+	}
+}
+
+// Pid is the child's process id.
+func (c *Child) Pid() int { return c.cmd.Process.Pid }
+
+// WSURL is the ws:// URL of path on the child.
+func (c *Child) WSURL(path string) string {
+	return "ws" + strings.TrimPrefix(c.URL, "http") + path
+}
+
+// Mem asks the child for its memory.
+func (c *Child) Mem(ctx context.Context) (Mem, error) {
+	var m Mem
+	b, err := c.Get(ctx, "/debug/mem")
+	if err != nil {
+		return m, err
+	}
+	err = json.Unmarshal(b, &m)
+	return m, err
+}
+
+// Get fetches path from the child, such as a pprof profile.
+func (c *Child) Get(ctx context.Context, path string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.URL+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("GET %s: %s: %s", path, resp.Status, b)
+	}
+	return b, err
+}
+
+// Stop ends the child: it closes its stdin, and kills it if it has not
+// exited 10 seconds later.
+func (c *Child) Stop() error {
+	c.stdin.Close()
+	select {
+	case err := <-c.done:
+		return err
+	case <-time.After(10 * time.Second):
+		c.cmd.Process.Kill()
+		return errors.Join(errors.New("the server did not stop in 10s; killed"), <-c.done)
+	}
+}
