@@ -1,0 +1,384 @@
+//go:build !js
+
+// Command membench measures what an idle WebSocket connection costs the
+// demo's server (package server, its /ws/echo endpoint) beside a bare
+// coder/websocket echo server, in the same run (item 4 of `make bench`).
+//
+// Each server runs in a child process (bench/internal/benchsrv) and this
+// process is the client: it opens -conns connections, sends nothing, and
+// asks the server for its memory (heap and stacks after a full GC, and
+// RSS); then it sends one 16-byte message on each connection, reads the
+// echo, and asks again. The cost of a connection is the growth over the
+// server's memory before the first connection, divided by their number.
+// Both processes raise their limit on open files, and the connections come
+// from several 127.0.0.x addresses, so that ephemeral ports never run out.
+//
+//	go run ./bench/cmd/membench -conns 10000
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/go-wsapi/wsapi/bench/internal/benchsrv"
+	"github.com/go-wsapi/wsapi/bench/internal/report"
+)
+
+// maxRatio is the target: our server at most 1.1× the bare one's memory
+// per idle connection.
+const maxRatio = 1.1
+
+func main() {
+	benchsrv.MaybeServe()
+	conns := flag.Int("conns", 10000, "idle connections to hold")
+	jsonOut := flag.String("json", "", "write the results to this `file` for benchreport")
+	profDir := flag.String("profiles", "", "keep the servers' heap and goroutine profiles in this `dir`")
+	timeout := flag.Duration("timeout", 5*time.Minute, "give up after this `duration`")
+	flag.Parse()
+
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	s, err := run(ctx, *conns, *profDir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "membench:", err)
+		os.Exit(1)
+	}
+	s.Print(os.Stdout)
+	if err := s.Write(*jsonOut); err != nil {
+		fmt.Fprintln(os.Stderr, "membench:", err)
+		os.Exit(1)
+	}
+}
+
+// result is one server's memory at the three moments.
+type result struct {
+	mode                        string
+	before, connected, messaged benchsrv.Mem
+	heapTop, goroutineTop       string // pprof -top of the profiles taken last
+}
+
+func run(ctx context.Context, n int, profDir string) (*report.Section, error) {
+	if err := benchsrv.RaiseFileLimit(uint64(n) + 1024); err != nil {
+		return nil, err
+	}
+	keep := profDir != ""
+	if !keep {
+		dir, err := os.MkdirTemp("", "membench-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+		profDir = dir
+	} else if err := os.MkdirAll(profDir, 0o755); err != nil {
+		return nil, err
+	}
+
+	// Each server's clients come from addresses of their own, so the
+	// second never meets the first's ports in TIME_WAIT.
+	ours, err := measure(ctx, benchsrv.Ours, n, benchsrv.NewDialer(10, 8, 0), profDir)
+	if err != nil {
+		return nil, err
+	}
+	bare, err := measure(ctx, benchsrv.Bare, n, benchsrv.NewDialer(20, 8, 0), profDir)
+	if err != nil {
+		return nil, err
+	}
+	return section(n, ours, bare, keep, profDir), nil
+}
+
+// measure starts a server of mode, holds n connections to it, and reads
+// its memory at each step.
+func measure(ctx context.Context, mode string, n int, d *benchsrv.Dialer, profDir string) (*result, error) {
+	child, err := benchsrv.Start(ctx, benchsrv.Config{Mode: mode})
+	if err != nil {
+		return nil, err
+	}
+	defer child.Stop()
+	r := &result{mode: mode}
+	if r.before, err = settle(ctx, child, 0); err != nil {
+		return nil, err
+	}
+
+	clients := make([]*client, n)
+	defer func() {
+		for _, c := range clients {
+			if c != nil {
+				c.conn.CloseNow()
+			}
+		}
+	}()
+	url := child.WSURL("/ws/echo")
+	err = parallel(ctx, n, func(i int) error {
+		c, err := d.Dial(ctx, url)
+		if err != nil {
+			return err
+		}
+		clients[i] = newClient(c)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", mode, err)
+	}
+	if r.connected, err = settle(ctx, child, n); err != nil {
+		return nil, err
+	}
+
+	msg := []byte("0123456789abcdef")
+	err = parallel(ctx, n, func(i int) error {
+		return clients[i].echo(ctx, msg)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", mode, err)
+	}
+	if r.messaged, err = settle(ctx, child, n); err != nil {
+		return nil, err
+	}
+
+	// The profiles, while the connections are still there.
+	b, err := child.Get(ctx, "/debug/pprof/heap?gc=1")
+	if err != nil {
+		return nil, err
+	}
+	file := filepath.Join(profDir, mode+"-heap.pb.gz")
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		return nil, err
+	}
+	r.heapTop = pprofTop(file, "-sample_index=inuse_space")
+	if b, err = child.Get(ctx, "/debug/pprof/goroutine?debug=1"); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(profDir, mode+"-goroutine.txt"), b, 0o644); err != nil {
+		return nil, err
+	}
+	r.goroutineTop = goroutineGroups(string(b), 6)
+	return r, nil
+}
+
+// settle waits until the server holds n connections (besides the one
+// that asks) and its goroutines stop changing, and returns its memory.
+func settle(ctx context.Context, child *benchsrv.Child, n int) (benchsrv.Mem, error) {
+	var last benchsrv.Mem
+	deadline := time.Now().Add(time.Minute)
+	for stable := 0; ; {
+		m, err := child.Mem(ctx)
+		if err != nil {
+			return m, err
+		}
+		if m.Conns >= int64(n) && m.Goroutines == last.Goroutines {
+			stable++
+		} else {
+			stable = 0
+		}
+		if stable == 2 {
+			return m, nil
+		}
+		if time.Now().After(deadline) {
+			return m, fmt.Errorf("the server did not settle in a minute: %d connections of %d, %d goroutines", m.Conns, n, m.Goroutines)
+		}
+		last = m
+		select {
+		case <-ctx.Done():
+			return m, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// client is one connection, with a goroutine that reads (and so answers
+// the server's pings).
+type client struct {
+	conn *websocket.Conn
+	got  chan []byte
+}
+
+func newClient(c *websocket.Conn) *client {
+	cl := &client{conn: c, got: make(chan []byte, 1)}
+	go func() {
+		for {
+			_, b, err := c.Read(context.Background())
+			if err != nil {
+				close(cl.got)
+				return
+			}
+			cl.got <- b
+		}
+	}()
+	return cl
+}
+
+func (c *client) echo(ctx context.Context, msg []byte) error {
+	if err := c.conn.Write(ctx, websocket.MessageText, msg); err != nil {
+		return err
+	}
+	select {
+	case b, ok := <-c.got:
+		if !ok {
+			return errors.New("closed before the echo")
+		}
+		if string(b) != string(msg) {
+			return fmt.Errorf("echo %q, want %q", b, msg)
+		}
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// parallel runs f(0) to f(n-1), 64 at a time, and returns the first error.
+func parallel(ctx context.Context, n int, f func(i int) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, 64) {
+		wg.Go(func() {
+			for i := range next {
+				if err := f(i); err != nil {
+					cancel(err)
+				}
+			}
+		})
+	}
+	for i := 0; i < n && ctx.Err() == nil; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return context.Cause(ctx)
+}
+
+// pprofTop is `go tool pprof -top` of a profile, its first lines only.
+func pprofTop(file string, args ...string) string {
+	args = append([]string{"tool", "pprof", "-top", "-nodecount=12"}, append(args, file)...)
+	out, err := exec.Command("go", args...).CombinedOutput()
+	if err != nil {
+		return fmt.Sprintf("go tool pprof: %v\n%s", err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// goroutineGroups sums up a goroutine profile (debug=1): the largest
+// groups, each with its count and the innermost function that tells what
+// its goroutines wait for.
+func goroutineGroups(profile string, n int) string {
+	type group struct {
+		count int
+		where string
+	}
+	var groups []group
+	for block := range strings.SplitSeq(profile, "\n\n") {
+		var g group
+		for line := range strings.Lines(block) {
+			f := strings.Fields(line)
+			if len(f) >= 2 && f[1] == "@" {
+				g.count, _ = strconv.Atoi(f[0])
+				continue
+			}
+			if g.where == "" && len(f) >= 3 && f[0] == "#" && !lowLevel(f[2]) {
+				g.where, _, _ = strings.Cut(f[2], "+")
+			}
+		}
+		if g.count > 0 {
+			groups = append(groups, g)
+		}
+	}
+	slices.SortStableFunc(groups, func(a, b group) int { return b.count - a.count })
+	var out strings.Builder
+	for i, g := range groups {
+		if i == n {
+			break
+		}
+		fmt.Fprintf(&out, "%6d  %s\n", g.count, g.where)
+	}
+	return strings.TrimRight(out.String(), "\n")
+}
+
+// lowLevel reports whether fn is a function that many goroutines wait
+// in, whatever they do: the runtime's, the network's, the buffers'.
+func lowLevel(fn string) bool {
+	for _, p := range []string{"runtime.", "internal/", "syscall.", "net.", "bufio.", "io."} {
+		if strings.HasPrefix(fn, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// perConn is the growth from before to after, in KiB per connection.
+func perConn(before, after uint64, n int) float64 {
+	return (float64(after) - float64(before)) / float64(n) / 1024
+}
+
+func section(n int, ours, bare *result, keep bool, profDir string) *report.Section {
+	s := &report.Section{Item: 4, Title: fmt.Sprintf("Server memory: KiB per idle connection, %d connections", n)}
+	heap := func(m benchsrv.Mem) uint64 { return m.Heap + m.Stacks }
+	rss := func(m benchsrv.Mem) uint64 { return m.RSS }
+	var missed bool
+	for _, f := range []struct {
+		name  string
+		value func(benchsrv.Mem) uint64
+		after func(*result) benchsrv.Mem
+	}{
+		{"heap+stacks, after connect", heap, func(r *result) benchsrv.Mem { return r.connected }},
+		{"heap+stacks, after 1 message", heap, func(r *result) benchsrv.Mem { return r.messaged }},
+		{"RSS, after connect", rss, func(r *result) benchsrv.Mem { return r.connected }},
+		{"RSS, after 1 message", rss, func(r *result) benchsrv.Mem { return r.messaged }},
+	} {
+		o := perConn(f.value(ours.before), f.value(f.after(ours)), n)
+		b := perConn(f.value(bare.before), f.value(f.after(bare)), n)
+		ratio := o / b
+		ok := ratio <= maxRatio
+		missed = missed || !ok
+		s.Rows = append(s.Rows, report.Row{
+			Name:   "idle conn, " + f.name,
+			Ours:   fmt.Sprintf("%.1f KiB", o),
+			Base:   fmt.Sprintf("%.1f KiB", b),
+			Ratio:  report.Ratio(ratio),
+			Target: fmt.Sprintf("≤ %.2f×", maxRatio),
+			Pass:   report.Check(ok),
+			Values: map[string]float64{"ours_kib": o, "bare_kib": b, "ratio": ratio},
+		})
+	}
+
+	var d strings.Builder
+	fmt.Fprintf(&d, "Each server ran in a child process; this process held %d connections to its /ws/echo.\n", n)
+	fmt.Fprintf(&d, "\"wsapi\" is the demo's server (package server, default options), \"baseline\" a bare coder/websocket echo server\n")
+	fmt.Fprintf(&d, "(one goroutine per connection, Read then Write). Memory is read after debug.FreeOSMemory.\n\n")
+	fmt.Fprintf(&d, "| server | moment | heap | stacks | RSS | goroutines |\n|---|---|--:|--:|--:|--:|\n")
+	for _, r := range []*result{ours, bare} {
+		for _, m := range []struct {
+			name string
+			mem  benchsrv.Mem
+		}{{"before", r.before}, {"connected", r.connected}, {"after 1 message", r.messaged}} {
+			fmt.Fprintf(&d, "| %s | %s | %.1f MiB | %.1f MiB | %.1f MiB | %d |\n", r.mode, m.name,
+				mib(m.mem.Heap), mib(m.mem.Stacks), mib(m.mem.RSS), m.mem.Goroutines)
+		}
+	}
+	if missed {
+		fmt.Fprintf(&d, "\nA target was missed. The profiles of both servers, taken after the message, with the connections open")
+		if keep {
+			fmt.Fprintf(&d, " (kept in %s)", profDir)
+		}
+		fmt.Fprintf(&d, ":\n")
+		for _, r := range []*result{ours, bare} {
+			fmt.Fprintf(&d, "\n%s, heap (inuse_space):\n\n```\n%s\n```\n", r.mode, r.heapTop)
+			fmt.Fprintf(&d, "\n%s, goroutines:\n\n```\n%s\n```\n", r.mode, r.goroutineTop)
+		}
+	}
+	s.Detail = d.String()
+	return s
+}
+
+func mib(b uint64) float64 { return float64(b) / (1 << 20) }
