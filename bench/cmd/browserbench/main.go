@@ -1,0 +1,311 @@
+//go:build !js
+
+// Command browserbench measures what Go in the browser costs over plain
+// JavaScript (item 2 of `make bench`): in one headless Chromium page, the
+// browser's WebSocket driven by JavaScript against the same WebSocket
+// driven by Go compiled to WebAssembly through package wsapi, on one echo
+// server.
+//
+// It builds the page's Go program (bench/browser) with GOOS=js
+// GOARCH=wasm, serves it with the page and wasm_exec.js from the demo's
+// own server (package server, on 127.0.0.1; the read limit raised to
+// 2 MiB for the 1 MiB case and the rate limit off, both of which would
+// otherwise close the connection), and opens the page with chromerun
+// (e2e/cmd/chromerun, built here unless -chromerun names it), which keeps
+// DevTools' Network domain off and copies the page's console here. The
+// page (bench/browser/index.html) runs each case in batches, JavaScript
+// and Go in turn, and reports the median of each side's batches:
+//
+//   - round trips per second of 16-byte text messages, one in flight;
+//   - messages per second of 16-byte text messages, 100 in flight;
+//   - MB/s of 1 MiB binary messages, one in flight.
+//
+// Without Chromium ($CHROMIUM, else chromium on PATH) it fails.
+//
+//	go run ./bench/cmd/browserbench -batches 7
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-wsapi/wsapi/bench/internal/report"
+	"github.com/go-wsapi/wsapi/server"
+)
+
+type config struct {
+	root      string // the repository: the module's directory
+	chromerun string // the runner; built from root/e2e when empty
+	batches   int
+	minMs     int // the least time of a JavaScript batch
+	max       int // cap on a batch's message count; 0 for none
+	timeout   time.Duration
+}
+
+func main() {
+	var cfg config
+	flag.StringVar(&cfg.chromerun, "chromerun", "", "the chromerun `binary` (default: built from e2e/cmd/chromerun)")
+	flag.IntVar(&cfg.batches, "batches", 7, "batches per side and case")
+	flag.IntVar(&cfg.minMs, "ms", 250, "the least `milliseconds` a JavaScript batch takes; sets the batch size")
+	jsonOut := flag.String("json", "", "write the results to this `file` for benchreport")
+	flag.DurationVar(&cfg.timeout, "timeout", 5*time.Minute, "give up after this `duration`")
+	flag.Parse()
+
+	root, err := moduleRoot()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "browserbench:", err)
+		os.Exit(1)
+	}
+	cfg.root = root
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.timeout)
+	defer cancel()
+	res, err := run(ctx, cfg, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "browserbench:", err)
+		os.Exit(1)
+	}
+	s := section(res)
+	s.Print(os.Stdout)
+	if err := s.Write(*jsonOut); err != nil {
+		fmt.Fprintln(os.Stderr, "browserbench:", err)
+		os.Exit(1)
+	}
+}
+
+// moduleRoot is the directory of the go.mod of the current directory.
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", errors.New("not in a module: run it from the repository")
+	}
+	return filepath.Dir(gomod), nil
+}
+
+// result is what the page reports.
+type result struct {
+	UserAgent string       `json:"userAgent"`
+	Batches   int          `json:"batches"`
+	MinMs     int          `json:"minMs"`
+	Cases     []caseResult `json:"cases"`
+	Profiles  []profile    `json:"-"` // from PROFILE lines
+}
+
+// profile is one batch under the page's sampling profiler.
+type profile struct {
+	Name    string  `json:"name"`
+	Side    string  `json:"side"`
+	N       int     `json:"n"`
+	Seconds float64 `json:"seconds"`
+	Samples int     `json:"samples"`
+	Self    [][]any `json:"self"` // [function, samples]
+	Total   [][]any `json:"total"`
+}
+
+type caseResult struct {
+	Name     string    `json:"name"`
+	Unit     string    `json:"unit"`
+	N        int       `json:"n"`
+	JS       []float64 `json:"js"`
+	Go       []float64 `json:"go"`
+	JSMedian float64   `json:"jsMedian"`
+	GoMedian float64   `json:"goMedian"`
+}
+
+func run(ctx context.Context, cfg config, log *os.File) (*result, error) {
+	tmp, err := os.MkdirTemp("", "browserbench-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+
+	wasm := filepath.Join(tmp, "bench.wasm")
+	if err := goCmd(ctx, cfg.root, []string{"GOOS=js", "GOARCH=wasm"}, "build", "-trimpath", "-o", wasm, "./bench/browser"); err != nil {
+		return nil, err
+	}
+	runner := cfg.chromerun
+	if runner == "" {
+		runner = filepath.Join(tmp, "chromerun")
+		if err := goCmd(ctx, filepath.Join(cfg.root, "e2e"), nil, "build", "-o", runner, "./cmd/chromerun"); err != nil {
+			return nil, err
+		}
+	}
+
+	srv, err := server.New(&server.Options{
+		WebDir:    filepath.Join(cfg.root, "bench", "browser"),
+		WasmPath:  wasm,
+		ReadLimit: 2 << 20,
+		RateLimit: -1,
+		Logger:    slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	// The page's profiles need the JS Self-Profiling API, which a page
+	// gets only when it asks for it in this header.
+	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/" {
+			w.Header().Set("Document-Policy", "js-profiling")
+		}
+		srv.ServeHTTP(w, r)
+	})}
+	go hs.Serve(ln)
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+		hs.Shutdown(sctx)
+	}()
+
+	q := fmt.Sprintf("?batches=%d&ms=%d&profile", cfg.batches, cfg.minMs)
+	if cfg.max > 0 {
+		q += "&max=" + strconv.Itoa(cfg.max)
+	}
+	url := "http://" + ln.Addr().String() + "/" + q
+	cmd := exec.CommandContext(ctx, runner, "-timeout", cfg.timeout.String(), "-url", url)
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = log
+	runErr := cmd.Run()
+	var res *result
+	var profiles []profile
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if js, ok := strings.CutPrefix(line, "PROFILE "); ok {
+			var p profile
+			if err := json.Unmarshal([]byte(js), &p); err != nil {
+				return nil, fmt.Errorf("the page's profile: %w", err)
+			}
+			profiles = append(profiles, p)
+			continue
+		}
+		if js, ok := strings.CutPrefix(line, "RESULT "); ok {
+			res = &result{}
+			if err := json.Unmarshal([]byte(js), res); err != nil {
+				return nil, fmt.Errorf("the page's result: %w", err)
+			}
+			continue
+		}
+		fmt.Fprintln(log, "browserbench: page:", line)
+	}
+	if runErr != nil || res == nil {
+		return nil, fmt.Errorf("chromerun -url %s: %v; the page reported no result", url, runErr)
+	}
+	res.Profiles = profiles
+	return res, nil
+}
+
+func goCmd(ctx context.Context, dir string, env []string, args ...string) error {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%s go %s: %v\n%s", strings.Join(env, " "), strings.Join(args, " "), err, out)
+	}
+	return nil
+}
+
+// targets are the least Go/JS ratio of each case.
+var targets = map[string]float64{
+	"roundtrip16": 0.9,
+	"pipelined16": 0.9,
+	"bulk1MiB":    0.8,
+}
+
+var names = map[string]string{
+	"roundtrip16": "browser: 16 B round trips, 1 in flight",
+	"pipelined16": "browser: 16 B messages, 100 in flight",
+	"bulk1MiB":    "browser: 1 MiB round trips, 1 in flight",
+}
+
+func section(res *result) *report.Section {
+	s := &report.Section{Item: 2, Title: "Browser overhead: Go-WASM wsapi against plain JavaScript, one headless Chromium page"}
+	var d strings.Builder
+	fmt.Fprintf(&d, "One page, one echo server (the demo's /ws/echo, read limit 2 MiB, no rate limit), one socket per side.\n")
+	fmt.Fprintf(&d, "Batches of the same size, JS then Go, %d each after one to warm up; each batch timed whole with performance.now();\n", res.Batches)
+	fmt.Fprintf(&d, "the batch size makes a JS batch last at least %d ms. \"wsapi\" is the median of the Go batches, \"baseline\" of the JS ones.\n", res.MinMs)
+	fmt.Fprintf(&d, "User agent: %s.\n\n", res.UserAgent)
+	fmt.Fprintf(&d, "| case | per batch | side | median | batches |\n|---|--:|---|--:|---|\n")
+	for _, c := range res.Cases {
+		ratio := c.GoMedian / c.JSMedian
+		target := targets[c.Name]
+		s.Rows = append(s.Rows, report.Row{
+			Name:   names[c.Name],
+			Ours:   figure(c.GoMedian, c.Unit),
+			Base:   figure(c.JSMedian, c.Unit),
+			Ratio:  report.Ratio(ratio),
+			Target: fmt.Sprintf("≥ %.2f×", target),
+			Pass:   report.Check(ratio >= target),
+			Values: map[string]float64{"go": c.GoMedian, "js": c.JSMedian, "ratio": ratio},
+		})
+		for _, side := range []struct {
+			name   string
+			median float64
+			all    []float64
+		}{{"JS", c.JSMedian, c.JS}, {"Go", c.GoMedian, c.Go}} {
+			all := make([]string, len(side.all))
+			for i, v := range side.all {
+				all[i] = strconv.FormatFloat(v, 'f', 0, 64)
+			}
+			fmt.Fprintf(&d, "| %s | %d | %s | %s | %s |\n", c.Name, c.N, side.name, figure(side.median, c.Unit), strings.Join(all, " "))
+		}
+	}
+	var missed []string
+	for _, r := range s.Rows {
+		if !*r.Pass {
+			missed = append(missed, r.Name)
+		}
+	}
+	if len(missed) > 0 {
+		fmt.Fprintf(&d, "\nTargets missed. One more batch of each case and side, four times the size, ran under the page's sampling profiler\n")
+		fmt.Fprintf(&d, "(the JS Self-Profiling API: JavaScript and WebAssembly frames; a sample with no stack is the renderer outside both,\n")
+		fmt.Fprintf(&d, "such as the browser's own WebSocket work and idle time waiting for the network). Samples per function, on top of the stack and anywhere in it:\n")
+		for _, p := range res.Profiles {
+			fmt.Fprintf(&d, "\n%s, %s: %d messages in %.2f s, %d samples\n\n```\n", p.Name, p.Side, p.N, p.Seconds, p.Samples)
+			for _, l := range []struct {
+				what string
+				list [][]any
+			}{{"self", p.Self}, {"total", p.Total}} {
+				fmt.Fprintf(&d, "%s:\n", l.what)
+				for _, e := range l.list {
+					if len(e) == 2 {
+						fmt.Fprintf(&d, "%6v  %v\n", e[1], e[0])
+					}
+				}
+			}
+			fmt.Fprintf(&d, "```\n")
+		}
+	}
+	s.Detail = d.String()
+	return s
+}
+
+func figure(v float64, unit string) string {
+	if v >= 100 {
+		return fmt.Sprintf("%.0f %s", v, unit)
+	}
+	return fmt.Sprintf("%.1f %s", v, unit)
+}
