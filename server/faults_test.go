@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -133,5 +134,145 @@ func TestShutdownUnderLoad(t *testing.T) {
 	}
 	if says == 0 {
 		t.Error("no say went through: no load")
+	}
+}
+
+// silentProxy forwards TCP connections to target until freeze is called;
+// from then on it reads and drops what either side sends and sends
+// nothing, without closing: a peer gone without a FIN.
+type silentProxy struct {
+	ln     net.Listener
+	mu     sync.Mutex
+	frozen bool
+	conns  []net.Conn
+	wg     sync.WaitGroup
+}
+
+func startSilentProxy(t *testing.T, target string) *silentProxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &silentProxy{ln: ln}
+	p.wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, up)
+			p.mu.Unlock()
+			p.wg.Go(func() { p.pipe(up, c) })
+			p.wg.Go(func() { p.pipe(c, up) })
+		}
+	})
+	t.Cleanup(func() {
+		ln.Close()
+		p.mu.Lock()
+		for _, c := range p.conns {
+			c.Close()
+		}
+		p.mu.Unlock()
+		p.wg.Wait()
+	})
+	return p
+}
+
+func (p *silentProxy) pipe(dst, src net.Conn) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if err != nil {
+			return
+		}
+		p.mu.Lock()
+		frozen := p.frozen
+		p.mu.Unlock()
+		if !frozen {
+			if _, err := dst.Write(buf[:n]); err != nil {
+				return
+			}
+		}
+	}
+}
+
+func (p *silentProxy) freeze() {
+	p.mu.Lock()
+	p.frozen = true
+	p.mu.Unlock()
+}
+
+// TestSilentPeer: a chat member's connection goes silent with no FIN (our
+// proxy stops forwarding). The server finds out by its pings, within
+// PingInterval and PingTimeout, cuts it (1006 "ping timeout") and
+// announces the leave; a member on a live connection is not troubled.
+func TestSilentPeer(t *testing.T) {
+	checkGoroutines(t)
+	const interval, timeout = 100 * time.Millisecond, 300 * time.Millisecond
+	ts := startServer(t, &server.Options{PingInterval: interval, PingTimeout: timeout})
+	ctx := testContext(t)
+	proxy := startSilentProxy(t, ts.http.Listener.Addr().String())
+
+	live := dial(t, ctx, ts, "/ws/chat?nick=live", nil)
+	expect(t, ctx, live, chatEvent{Type: "welcome", Nick: "live", Seq: 0})
+	expect(t, ctx, live, chatEvent{Type: "join", Nick: "live", Seq: 1})
+	gone, _, err := websocket.Dial(ctx, "ws://"+proxy.ln.Addr().String()+"/ws/chat?nick=gone", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gone.CloseNow()
+	expect(t, ctx, gone, chatEvent{Type: "welcome", Nick: "gone", Seq: 1})
+	expect(t, ctx, live, chatEvent{Type: "join", Nick: "gone", Seq: 2})
+
+	// live answers pings only while it reads: it reads from here on.
+	events := make(chan chatEvent, 16)
+	go func() {
+		defer close(events)
+		for {
+			_, data, err := live.Read(ctx)
+			if err != nil {
+				return
+			}
+			var e chatEvent
+			json.Unmarshal(data, &e)
+			events <- e
+		}
+	}()
+	proxy.freeze()
+	frozen := time.Now()
+	l := ts.logs.wait(t, func(l map[string]any) bool {
+		return isClose("/ws/chat", 1006)(l) && l["nick"] == "gone"
+	})
+	took := time.Since(frozen)
+	if l["reason"] != "ping timeout" {
+		t.Errorf("closed with %v, want ping timeout", l)
+	}
+	// A ping is sent within interval, and cut after timeout: allow for
+	// the scheduler of a loaded machine under -race.
+	if took > interval+timeout+2*time.Second {
+		t.Errorf("cut %v after it went silent; want within about %v", took, interval+timeout)
+	}
+	t.Logf("silent peer cut %v after it went silent (ping interval %v, timeout %v)", took.Round(time.Millisecond), interval, timeout)
+
+	if e := <-events; e.Type != "leave" || e.Nick != "gone" || e.Seq != 3 {
+		t.Errorf("live got %+v, want gone's leave", e)
+	}
+	say(t, ctx, live, "still here")
+	if e := <-events; e.Type != "say" || e.Text != "still here" {
+		t.Errorf("live got %+v, want its say", e)
+	}
+	live.Close(websocket.StatusNormalClosure, "")
+	for range events {
+	}
+	for _, l := range ts.logs.lines() {
+		if l["msg"] == "ws close" && l["nick"] == "live" && l["code"] != float64(1000) {
+			t.Errorf("the live member was cut: %v", l)
+		}
 	}
 }
