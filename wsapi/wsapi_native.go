@@ -265,11 +265,13 @@ func (t *nativeTransport) end(readErr error) (CloseEvent, error) {
 }
 
 // failProtocol fails the connection on a frame Chrome refuses: close 1002
-// with Chrome's reason, if no close frame went out yet and one can go out
-// at once, then TCP is cut, as Chrome does.
+// with Chrome's reason, if no close frame went out yet, then TCP is cut, as
+// Chrome does. The close frame waits for a frame coder/websocket is
+// writing to end, for failWriteWait at most: giving up at once lost the
+// close frame whenever an echo was on its way out.
 func (t *nativeTransport) failProtocol(pe *protocolError) (CloseEvent, error) {
 	timer := time.AfterFunc(failWriteWait, t.tap.cut)
-	_ = t.tap.inject(1002, pe.reason, false)
+	_ = t.tap.inject(1002, pe.reason, true)
 	timer.Stop()
 	t.tap.cut()
 	return CloseEvent{Code: 1006}, pe
