@@ -80,14 +80,7 @@ var clientDeviations = []struct {
 	{cases: "3.[34]", why: "the message and the fault arrive in one piece: now and then (about 1 run in 25) the native " +
 		"client's echo of the message goes out before it fails the connection, where Chrome has failed it in its network " +
 		"stack before the page's handler runs; the case accepts both", intermittent: true},
-	{cases: "3.2", why: interruptedWhy, intermittent: true},
-	{cases: "4.[12].[345]", why: interruptedWhy, intermittent: true},
-	{cases: "5.15", why: interruptedWhy, intermittent: true},
 }
-
-const interruptedWhy = "when the fault comes right after an echo, the native client now and then (about 1 run in 10) " +
-	"fails the connection without its 1002 close frame: the frame tap's inject(1002, reason, false) gives up while " +
-	"coder/websocket is still writing the echo, where Chrome sends its close frame after the frame in flight"
 
 // clientDeviation returns why the case is a known deviation, or "".
 func clientDeviation(id string) (why string, intermittent bool) {
