@@ -144,10 +144,14 @@ const registrationSettle = 50 * time.Millisecond
 // dispatch delivers the queue in order, one event at a time, until close.
 func (ws *WebSocket) dispatch() {
 	var settle *time.Timer
-	var cur *event // the event being delivered, for goexit
+	// cur is the event being delivered, kept where goexit finds it. It
+	// lives as long as the dispatcher, so that events are not copied to
+	// the heap one by one.
+	var cur event
+	delivering := false
 	defer func() {
-		if cur != nil {
-			ws.goexit(cur)
+		if delivering {
+			ws.goexit(&cur)
 		}
 	}()
 	for {
@@ -173,24 +177,25 @@ func (ws *WebSocket) dispatch() {
 				continue
 			}
 		}
-		e := *ev
+		cur = *ev
 		ws.popLocked()
-		ws.applyLocked(&e)
+		ws.applyLocked(&cur)
 		h := ws.handlers
 		ws.mu.Unlock()
 
-		cur = &e
-		if !e.dropped {
-			ws.deliver(h, &e)
+		delivering = true
+		if !cur.dropped {
+			ws.deliver(h, &cur)
 		}
-		cur = nil
-		if e.kind == evClose {
+		delivering = false
+		if cur.kind == evClose {
 			if settle != nil {
 				settle.Stop()
 			}
-			ws.finish(e.close)
+			ws.finish(cur.close)
 			return
 		}
+		cur = event{} // the message's data is the handler's now
 	}
 }
 
