@@ -490,6 +490,13 @@ func (f *frameParser) advance(b []byte) (int, frameHeader, bool) {
 		f.left -= k
 		return int(k), frameHeader{}, false
 	}
+	if f.n == 0 {
+		// The usual case: the whole header is in b.
+		if h, hl, ok := decodeHeader(b); ok {
+			f.left = h.length
+			return hl, h, true
+		}
+	}
 	for i, c := range b {
 		f.hdr[f.n] = c
 		f.n++
