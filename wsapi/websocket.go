@@ -38,9 +38,12 @@ type WebSocket struct {
 // transport is what a backend does: move bytes. Everything the user sees
 // (state, order, events) is decided here, above it, once for both.
 type transport interface {
-	// send queues a message. It is called only once the socket was OPEN;
-	// after a close it must count the bytes in bufferedAmount and drop them.
-	send(typ MessageType, data []byte)
+	// sendText and sendBinary queue a message. They are called only once
+	// the socket was OPEN; after a close they must count the bytes in
+	// bufferedAmount and drop them. sendBinary's data stays the caller's:
+	// a transport that keeps it copies it.
+	sendText(s string)
+	sendBinary(data []byte)
 	// bufferedAmount is the number of payload bytes queued and not written.
 	bufferedAmount() uint64
 	// close starts the closing handshake of an open connection, after the
@@ -175,12 +178,20 @@ func (ws *WebSocket) SendText(s string) error {
 		// the peer fail the connection.
 		return fmt.Errorf("wsapi: failed to send text %.40q: not valid UTF-8: %w", s, ErrSyntax)
 	}
-	return ws.send(Text, []byte(s))
+	if err := ws.checkSend(Text, len(s)); err != nil {
+		return err
+	}
+	ws.tr.sendText(s) // a string cannot change: no copy
+	return nil
 }
 
 // SendBinary sends a copy of b as a binary message. See Send.
 func (ws *WebSocket) SendBinary(b []byte) error {
-	return ws.send(Binary, append([]byte(nil), b...))
+	if err := ws.checkSend(Binary, len(b)); err != nil {
+		return err
+	}
+	ws.tr.sendBinary(b)
+	return nil
 }
 
 // Send sends a string as a text message and a []byte as a binary message;
@@ -199,14 +210,14 @@ func (ws *WebSocket) Send(data any) error {
 	return fmt.Errorf("wsapi: Send takes a string or a []byte, not %T", data)
 }
 
-func (ws *WebSocket) send(typ MessageType, data []byte) error {
+// checkSend refuses a send while CONNECTING, as the browser throws.
+func (ws *WebSocket) checkSend(typ MessageType, n int) error {
 	ws.mu.Lock()
 	st := ws.state
 	ws.mu.Unlock()
 	if st == Connecting {
-		return fmt.Errorf("wsapi: failed to send %d-byte %s message: still CONNECTING: %w", len(data), typ, ErrInvalidState)
+		return fmt.Errorf("wsapi: failed to send %d-byte %s message: still CONNECTING: %w", n, typ, ErrInvalidState)
 	}
-	ws.tr.send(typ, data)
 	return nil
 }
 

@@ -148,11 +148,9 @@ func (t *jsTransport) intProp(v safejs.Value, name string) (int, error) {
 	return p.Int()
 }
 
-func (t *jsTransport) send(typ MessageType, data []byte) {
-	if typ == Text {
-		t.js.Call("send", string(data))
-		return
-	}
+func (t *jsTransport) sendText(s string) { t.js.Call("send", s) }
+
+func (t *jsTransport) sendBinary(data []byte) {
 	buf, err := uint8Array.New(len(data))
 	if err != nil {
 		return

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/coder/websocket"
 )
@@ -56,16 +57,20 @@ type nativeTransport struct {
 	buffered   atomic.Uint64
 
 	writerDone chan struct{}
+
+	// Used by the reader only.
+	rbuf  []byte   // see readMessage
+	probe [64]byte // see readMessage
 }
 
 // outgoing is one entry of the writer's queue: a message, or the close
 // frame that ends the queue.
 type outgoing struct {
 	typ     MessageType
-	data    []byte
+	data    []byte // a binary message
+	text    string // a text message, or the close frame's reason
 	isClose bool
 	code    int // 1005: no status
-	reason  string
 }
 
 func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
@@ -219,9 +224,7 @@ func (t *nativeTransport) read(conn *websocket.Conn) (CloseEvent, error) {
 	for {
 		var typ websocket.MessageType
 		var data []byte
-		// A context that is never done: coder/websocket then sets no
-		// timer per read. Cutting the connection interrupts a read.
-		typ, data, err = conn.Read(context.Background())
+		typ, data, err = t.readMessage(conn)
 		if err != nil {
 			break
 		}
@@ -232,6 +235,7 @@ func (t *nativeTransport) read(conn *websocket.Conn) (CloseEvent, error) {
 		t.ws.emitMessage(MessageType(typ), data)
 		t.ws.waitRoom()
 	}
+	t.rbuf = nil
 	ce, cause := t.end(err)
 	t.stopTimer()
 	t.tap.cut()
@@ -239,6 +243,69 @@ func (t *nativeTransport) read(conn *websocket.Conn) (CloseEvent, error) {
 	<-t.writerDone
 	conn.CloseNow()
 	return ce, cause
+}
+
+// The read buffer: a message is read into t.rbuf, which grows by doubling
+// from readBufStart, and is then copied out once, into a slice of exactly
+// its length that the handler owns. coder's Read would allocate a buffer
+// of its own for every message, 512 bytes first, then again and again as
+// it grows. A buffer grown past readBufKeep for one large message is let go
+// after it, so that an idle socket does not hold it.
+const (
+	readBufStart = 512
+	readBufKeep  = 64 << 10
+)
+
+// readMessage reads the next message whole and returns a copy of it.
+func (t *nativeTransport) readMessage(conn *websocket.Conn) (websocket.MessageType, []byte, error) {
+	// A context that is never done: coder/websocket then sets no timer
+	// per read. Cutting the connection interrupts a read.
+	typ, r, err := conn.Reader(context.Background())
+	if err != nil {
+		return 0, nil, err
+	}
+	buf := t.rbuf[:0]
+	for {
+		if len(buf) == cap(buf) && cap(buf) > 0 {
+			// Full: the message may be exactly this long. Probe
+			// before growing, so that such a message, 64 KiB say,
+			// keeps its buffer at its size.
+			n, err := r.Read(t.probe[:])
+			if err == io.EOF && n == 0 {
+				break
+			}
+			grown := make([]byte, len(buf), 2*cap(buf))
+			copy(grown, buf)
+			buf = append(grown, t.probe[:n]...)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.rbuf = buf[:0]
+				return 0, nil, err
+			}
+			continue
+		}
+		if cap(buf) == 0 {
+			buf = make([]byte, 0, readBufStart)
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.rbuf = buf[:0]
+			return 0, nil, err
+		}
+	}
+	data := make([]byte, len(buf))
+	copy(data, buf)
+	if cap(buf) > readBufKeep {
+		buf = nil
+	}
+	t.rbuf = buf[:0]
+	return typ, data, nil
 }
 
 // end decides how the connection ended, once coder is done reading, and
@@ -313,9 +380,13 @@ func (t *nativeTransport) closedByServer(sc *serverClose) (CloseEvent, error) {
 	return ce, nil
 }
 
-// write sends the queue in order until the close frame or a failure.
+// write sends the queue in order until the close frame or a failure. It
+// takes the whole queue at once, and gives the writer's previous batch, now
+// empty, in its place: the two arrays take turns, so a steady stream of
+// sends allocates nothing for the queue.
 func (t *nativeTransport) write(conn *websocket.Conn) {
 	defer close(t.writerDone)
+	var batch []outgoing
 	for {
 		t.mu.Lock()
 		for len(t.out) == 0 && !t.stop {
@@ -327,28 +398,43 @@ func (t *nativeTransport) write(conn *websocket.Conn) {
 			t.mu.Unlock()
 			return
 		}
-		m := t.out[0]
-		t.out[0] = outgoing{}
-		t.out = t.out[1:]
+		batch, t.out = t.out, batch[:0]
 		t.mu.Unlock()
 
-		if m.isClose {
-			// Between two of coder's frames; an error means the
-			// connection is gone, which the reader sees too.
-			_ = t.tap.inject(m.code, m.reason, true)
-			return
+		for i := range batch {
+			m := batch[i]
+			batch[i] = outgoing{}
+			if m.isClose {
+				// Between two of coder's frames; an error means the
+				// connection is gone, which the reader sees too.
+				_ = t.tap.inject(m.code, m.text, true)
+				return
+			}
+			data, n := m.data, len(m.data)
+			if m.typ == Text {
+				// coder/websocket only reads what it is given: it
+				// masks a copy, in its own buffer.
+				data, n = unsafe.Slice(unsafe.StringData(m.text), len(m.text)), len(m.text)
+			}
+			if err := conn.Write(context.Background(), websocket.MessageType(m.typ), data); err != nil {
+				// The reader sees the broken connection too and
+				// reports it; what is still queued stays counted,
+				// as in the browser.
+				t.mu.Lock()
+				t.closing = true
+				t.mu.Unlock()
+				return
+			}
+			t.buffered.Add(^uint64(n - 1))
 		}
-		if err := conn.Write(context.Background(), websocket.MessageType(m.typ), m.data); err != nil {
-			// The reader sees the broken connection too and reports it;
-			// what is still queued stays counted, as in the browser.
-			t.mu.Lock()
-			t.closing = true
-			t.mu.Unlock()
-			return
+		if cap(batch) > maxBatchKeep {
+			batch = nil // a burst is over: let its array go
 		}
-		t.buffered.Add(^uint64(len(m.data) - 1))
 	}
 }
+
+// maxBatchKeep is the most entries the writer's arrays keep between bursts.
+const maxBatchKeep = 1024
 
 func (t *nativeTransport) signal() {
 	select {
@@ -357,14 +443,20 @@ func (t *nativeTransport) signal() {
 	}
 }
 
-func (t *nativeTransport) send(typ MessageType, data []byte) {
-	t.buffered.Add(uint64(len(data)))
+func (t *nativeTransport) sendText(s string) { t.queue(outgoing{typ: Text, text: s}, len(s)) }
+
+func (t *nativeTransport) sendBinary(b []byte) {
+	t.queue(outgoing{typ: Binary, data: append([]byte(nil), b...)}, len(b))
+}
+
+func (t *nativeTransport) queue(m outgoing, n int) {
+	t.buffered.Add(uint64(n))
 	t.mu.Lock()
 	if t.closing {
 		t.mu.Unlock()
 		return
 	}
-	t.out = append(t.out, outgoing{typ: typ, data: data})
+	t.out = append(t.out, m)
 	t.mu.Unlock()
 	t.signal()
 }
@@ -391,7 +483,7 @@ func (t *nativeTransport) queueClose(code int, reason string) {
 		return
 	}
 	t.closing = true
-	t.out = append(t.out, outgoing{isClose: true, code: code, reason: reason})
+	t.out = append(t.out, outgoing{isClose: true, code: code, text: reason})
 	if t.closeTimer == nil {
 		t.closeTimer = time.AfterFunc(t.closeTimeout, t.closeTimedOut)
 	}
