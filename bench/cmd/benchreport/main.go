@@ -1,0 +1,261 @@
+//go:build !js
+
+// Command benchreport gathers what the benchmark programs wrote into one
+// directory (ci/bench.sh runs them) and prints one table of ratios, with
+// the absolute figures beside them, then writes it to BENCHMARKS.md with
+// each benchmark's details and the machine it ran on.
+//
+// The directory holds a JSON report.Section per program (any *.json file),
+// and the native benchmarks' `go test -bench` output (native.txt) with
+// benchstat's summary of it (native-benchstat.txt).
+//
+//	go run ./bench/cmd/benchreport -dir .cache/bench -o BENCHMARKS.md
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/go-wsapi/wsapi/bench/internal/report"
+)
+
+// items are the benchmarks of `make bench`, by item number, and the
+// program that writes each.
+var items = []struct {
+	item  int
+	title string
+	by    string
+}{
+	{1, "Native overhead: wsapi against raw coder/websocket", "go test -bench ./wsapi/... and benchstat"},
+	{2, "Browser overhead", "bench/cmd/browserbench"},
+	{3, "Wasm size", "bench/cmd/wasmsize"},
+	{4, "Server memory", "bench/cmd/membench"},
+	{5, "Fan-out", "bench/cmd/fanout"},
+}
+
+func main() {
+	dir := flag.String("dir", ".cache/bench", "the `directory` of the results")
+	out := flag.String("o", "BENCHMARKS.md", "write the report to this `file`; empty for none")
+	started := flag.Int64("started", 0, "when the run started, in Unix `seconds`, for its duration")
+	flag.Parse()
+	if err := run(*dir, *out, *started, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "benchreport:", err)
+		os.Exit(1)
+	}
+}
+
+func run(dir, out string, started int64, stdout io.Writer) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return err
+	}
+	var sections []*report.Section
+	for _, f := range files {
+		s, err := report.Read(f)
+		if err != nil {
+			return err
+		}
+		sections = append(sections, s)
+	}
+	slices.SortStableFunc(sections, func(a, b *report.Section) int { return cmp.Compare(a.Item, b.Item) })
+	benchstat, _ := os.ReadFile(filepath.Join(dir, "native-benchstat.txt"))
+	native, _ := os.ReadFile(filepath.Join(dir, "native.txt"))
+	nativeRan := bytes.Contains(native, []byte("ns/op"))
+
+	// A slot for every item, whether its program wrote a section or not.
+	rows := func(item int) []report.Row {
+		var rs []report.Row
+		for _, s := range sections {
+			if s.Item == item {
+				rs = append(rs, s.Rows...)
+			}
+		}
+		if len(rs) > 0 {
+			return rs
+		}
+		switch {
+		case item == 1 && nativeRan:
+			return []report.Row{{Name: "native: see benchstat below", Ours: "(no rows yet)"}}
+		case item == 1:
+			return []report.Row{{Name: "native: wsapi vs coder/websocket", Ours: "no benchmarks yet"}}
+		}
+		return []report.Row{{Name: items[item-1].title, Ours: "did not run: see the log of make bench"}}
+	}
+
+	m := machine(dir)
+	var took string
+	if started > 0 {
+		took = time.Since(time.Unix(started, 0)).Round(time.Second).String()
+	}
+
+	// The table, on stdout.
+	fmt.Fprintf(stdout, "\nmake bench: %s, %s\n", m.date, m.summary())
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "measure\twsapi\tbaseline\tratio\ttarget\tresult")
+	for _, it := range items {
+		for _, r := range rows(it.item) {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Ours, r.Base, r.Ratio, r.Target, r.Result())
+		}
+	}
+	tw.Flush()
+	pass, miss := count(sections)
+	fmt.Fprintf(stdout, "targets: %d pass, %d missed", pass, miss)
+	if took != "" {
+		fmt.Fprintf(stdout, "; the run took %s", took)
+	}
+	fmt.Fprintln(stdout)
+	if out == "" {
+		return nil
+	}
+
+	// BENCHMARKS.md.
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Benchmarks\n\n")
+	fmt.Fprintf(&b, "What `make bench` measured on %s. Every ratio compares figures measured in the same run; the targets are issue 4's.\n", m.date)
+	fmt.Fprintf(&b, "The programs are in [`bench/`](bench), the run in [`ci/bench.sh`](ci/bench.sh). These are measurements: a missed target is\n")
+	fmt.Fprintf(&b, "a finding, with its profile below, not a failure of the run.\n\n")
+	fmt.Fprintf(&b, "| machine | |\n|---|---|\n")
+	for _, kv := range m.table() {
+		fmt.Fprintf(&b, "| %s | %s |\n", kv[0], kv[1])
+	}
+	if took != "" {
+		fmt.Fprintf(&b, "| duration of `make bench` | %s |\n", took)
+	}
+	fmt.Fprintf(&b, "\n## Summary\n\n%d targets pass, %d missed.\n\n", pass, miss)
+	fmt.Fprintf(&b, "| measure | wsapi | baseline | ratio | target | result |\n|---|--:|--:|--:|---|---|\n")
+	for _, it := range items {
+		for _, r := range rows(it.item) {
+			res := r.Result()
+			if res == "MISS" {
+				res = "**MISS**"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(r.Name), cell(r.Ours), cell(r.Base), r.Ratio, r.Target, res)
+		}
+	}
+	for _, it := range items {
+		fmt.Fprintf(&b, "\n## %d. %s\n\n", it.item, it.title)
+		found := false
+		for _, s := range sections {
+			if s.Item == it.item {
+				found = true
+				fmt.Fprintf(&b, "%s\n\n%s", s.Title, s.Detail)
+			}
+		}
+		if it.item == 1 {
+			fmt.Fprintf(&b, "`go test -run '^$' -bench . -count 6 ./wsapi/...`, summed up by benchstat:\n\n")
+			if nativeRan {
+				fmt.Fprintf(&b, "```\n%s\n```\n", strings.TrimSpace(string(benchstat)))
+			} else {
+				fmt.Fprintf(&b, "No benchmarks yet.\n")
+			}
+			continue
+		}
+		if !found {
+			fmt.Fprintf(&b, "Did not run (%s): see the log of `make bench`.\n", it.by)
+		}
+	}
+	return os.WriteFile(out, []byte(b.String()), 0o644)
+}
+
+// cell keeps a table cell a cell.
+func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+func count(sections []*report.Section) (pass, miss int) {
+	for _, s := range sections {
+		for _, r := range s.Rows {
+			switch r.Result() {
+			case "pass":
+				pass++
+			case "MISS":
+				miss++
+			}
+		}
+	}
+	return pass, miss
+}
+
+// machineInfo is what the report says of where it ran.
+type machineInfo struct {
+	date, cpu, kernel, goVersion, chromium, loadStart, loadEnd string
+	cores                                                      int
+	memGiB                                                     float64
+}
+
+func machine(dir string) machineInfo {
+	m := machineInfo{
+		date:  time.Now().UTC().Format("2006-01-02 15:04 UTC"),
+		cores: runtime.NumCPU(),
+		cpu:   "unknown",
+	}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.Lines(string(b)) {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				m.cpu = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for line := range strings.Lines(string(b)) {
+			if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+				kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+				m.memGiB = kb / (1 << 20)
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		m.kernel = runtime.GOOS + " " + strings.TrimSpace(string(b))
+	}
+	m.goVersion = firstLine(exec.Command("go", "version").Output())
+	browser := cmp.Or(os.Getenv("CHROMIUM"), "chromium")
+	m.chromium = firstLine(exec.Command(browser, "--version").Output())
+	m.loadStart = loadavg(os.ReadFile(filepath.Join(dir, "loadavg-start")))
+	m.loadEnd = loadavg(os.ReadFile("/proc/loadavg"))
+	return m
+}
+
+func firstLine(b []byte, err error) string {
+	if err != nil {
+		return "unknown"
+	}
+	line, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+	return line
+}
+
+// loadavg is the 1, 5 and 15 minute load averages of /proc/loadavg.
+func loadavg(b []byte, err error) string {
+	f := strings.Fields(string(b))
+	if err != nil || len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+func (m machineInfo) summary() string {
+	return fmt.Sprintf("%d cores (%s), %.0f GiB; %s; %s", m.cores, m.cpu, m.memGiB, m.goVersion, m.chromium)
+}
+
+func (m machineInfo) table() [][2]string {
+	return [][2]string{
+		{"date", m.date},
+		{"cores (nproc)", strconv.Itoa(m.cores)},
+		{"CPU", m.cpu},
+		{"memory", fmt.Sprintf("%.1f GiB", m.memGiB)},
+		{"kernel", m.kernel},
+		{"Go", m.goVersion},
+		{"Chromium", m.chromium},
+		{"load average (1, 5, 15 min) at start, at end", m.loadStart + "; " + m.loadEnd},
+	}
+}
