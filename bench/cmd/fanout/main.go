@@ -789,7 +789,7 @@ func section(cfg config, steps []*step, profile string) *report.Section {
 	first, last := steps[0], steps[len(steps)-1]
 	sr := ratio(last.normal.pct(0.99), first.normal.pct(0.99))
 	s.Rows = append(s.Rows, report.Row{
-		Name:   fmt.Sprintf("p99 at %d vs %d clients", last.size, first.size),
+		Name:   fmt.Sprintf("fan-out: p99 at %d vs %d clients", last.size, first.size),
 		Ours:   ms(last.normal.pct(0.99)),
 		Base:   ms(first.normal.pct(0.99)),
 		Ratio:  report.Ratio(sr),
@@ -800,7 +800,7 @@ func section(cfg config, steps []*step, profile string) *report.Section {
 	for _, st := range steps {
 		if st.stall == nil {
 			s.Rows = append(s.Rows, report.Row{
-				Name: fmt.Sprintf("p99 at %d, 1%% stalled", st.size),
+				Name: fmt.Sprintf("fan-out: p99 at %d, 1%% stalled", st.size),
 				Ours: "not run: the room broke down without stalled clients",
 				Base: ms(st.normal.pct(0.99)),
 			})
@@ -808,7 +808,7 @@ func section(cfg config, steps []*step, profile string) *report.Section {
 		}
 		r := ratio(st.stall.pct(0.99), st.normal.pct(0.99))
 		s.Rows = append(s.Rows, report.Row{
-			Name:   fmt.Sprintf("p99 at %d, %d stalled (closed 1008: %d)", st.size, st.stall.stalled, st.stall.kicked1008),
+			Name:   fmt.Sprintf("fan-out: p99 at %d, %d stalled (closed 1008: %d)", st.size, st.stall.stalled, st.stall.kicked1008),
 			Ours:   ms(st.stall.pct(0.99)),
 			Base:   ms(st.normal.pct(0.99)),
 			Ratio:  report.Ratio(r),

@@ -342,7 +342,7 @@ func section(n int, ours, bare *result, keep bool, profDir string) *report.Secti
 		ok := ratio <= maxRatio
 		missed = missed || !ok
 		s.Rows = append(s.Rows, report.Row{
-			Name:   "idle conn, " + f.name,
+			Name:   "server: KiB per idle conn, " + f.name,
 			Ours:   fmt.Sprintf("%.1f KiB", o),
 			Base:   fmt.Sprintf("%.1f KiB", b),
 			Ratio:  report.Ratio(ratio),
