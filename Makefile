@@ -26,3 +26,9 @@ build-wasm:
 
 run: build-wasm
 	go run ./cmd/wsapi-demo -addr $(ADDR) -web web -wasm bin/main.wasm
+
+# bench runs every benchmark and prints one table of ratios against the
+# baselines measured in the same run; it writes BENCHMARKS.md.
+.PHONY: bench
+bench:
+	sh ci/bench.sh
