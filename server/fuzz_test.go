@@ -526,7 +526,10 @@ func checkUpgrade(req *http.Request, resp *http.Response) error {
 	if got, want := resp.Header.Get("Sec-WebSocket-Accept"), base64.StdEncoding.EncodeToString(sum[:]); got != want {
 		return fmt.Errorf("Sec-WebSocket-Accept %q, want %q", got, want)
 	}
-	if origins := req.Header.Values("Origin"); len(origins) > 0 {
+	// An empty Origin is none, a native client's; browsers send one
+	// Origin, never empty ("null" at least), and coder/websocket reads
+	// the first.
+	if origins := req.Header.Values("Origin"); len(origins) > 0 && origins[0] != "" {
 		u, err := url.Parse(origins[0])
 		if err != nil || !strings.EqualFold(u.Host, req.Host) {
 			return fmt.Errorf("a cross-origin upgrade, from %q to host %q", origins, req.Host)
