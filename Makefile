@@ -1,5 +1,5 @@
 # The targets call scripts in ci/, which CI runs too.
-.PHONY: test lint fmt record
+.PHONY: test lint fmt record fuzz
 
 test:
 	sh ci/test.sh
@@ -9,6 +9,13 @@ lint:
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
+
+# fuzz runs each fuzz target for FUZZTIME (make fuzz FUZZTIME=5m); make
+# test only replays their seeds.
+FUZZTIME ?= 30s
+
+fuzz:
+	FUZZTIME=$(FUZZTIME) sh ci/fuzz.sh
 
 # record re-records the reference traces from Chrome's and Node's own
 # WebSocket; review the diff before committing it.
