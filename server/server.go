@@ -24,7 +24,10 @@
 //
 // # Chat and ticks protocol
 //
-// Messages are JSON in text frames. Every room event (join, say, leave)
+// Messages are JSON in text frames. On every endpoint a text message that
+// is not UTF-8 closes with 1007 "invalid UTF-8", and a client that sends
+// more than Options.RateLimit allows with 1008 "rate limit exceeded".
+// Every room event (join, say, leave)
 // gets the next number of the room's seq, so a client that sees a gap
 // knows it missed something. time is RFC 3339 in UTC with milliseconds.
 //
