@@ -1,8 +1,6 @@
 package wsapi
 
 import (
-	"fmt"
-	"os"
 	"runtime/debug"
 	"time"
 )
@@ -107,6 +105,14 @@ func (ws *WebSocket) popLocked() {
 	}
 }
 
+// poke wakes the dispatcher, which then looks at the queue again.
+func (ws *WebSocket) poke() {
+	select {
+	case ws.wake <- struct{}{}:
+	default:
+	}
+}
+
 func (ws *WebSocket) wakeLocked() {
 	if ws.dispatching {
 		select {
@@ -141,6 +147,15 @@ func (ws *WebSocket) startLocked() {
 // at once and so never waits at all.
 const registrationSettle = 50 * time.Millisecond
 
+// now reads the monotonic clock, in nanoseconds since the package started.
+// The socket keeps such a number, not a time.Time: its type is reachable
+// through an interface (the transport points back to it), and the linker
+// then keeps every method of its fields' types, which for time.Time is all
+// of time's formatting, some 60 KB of the browser build.
+func now() int64 { return int64(time.Since(clockStart)) }
+
+var clockStart = time.Now()
+
 // dispatch delivers the queue in order, one event at a time, until close.
 func (ws *WebSocket) dispatch() {
 	var settle *time.Timer
@@ -163,17 +178,18 @@ func (ws *WebSocket) dispatch() {
 		}
 		ev := &ws.queue[ws.qhead]
 		if !ws.handlers.has(ev.kind) && ws.decided&(1<<ev.kind) == 0 {
-			if wait := registrationSettle - time.Since(ws.settleFrom); wait > 0 {
+			if wait := registrationSettle - time.Duration(now()-ws.settleFrom); wait > 0 {
 				ws.mu.Unlock()
+				// A timer that wakes the loop, which looks again: a
+				// time.Timer's channel would link time's formatting
+				// into the browser build (NewTimer puts a chan
+				// time.Time in an interface).
 				if settle == nil {
-					settle = time.NewTimer(wait)
+					settle = time.AfterFunc(wait, ws.poke)
 				} else {
 					settle.Reset(wait)
 				}
-				select {
-				case <-ws.wake:
-				case <-settle.C:
-				}
+				<-ws.wake
 				continue
 			}
 		}
@@ -204,7 +220,7 @@ func (ws *WebSocket) dispatch() {
 // recover cannot stop that, so a new dispatcher takes over the queue, or
 // finishes the socket if the handler was the close handler's.
 func (ws *WebSocket) goexit(cur *event) {
-	fmt.Fprintf(os.Stderr, "wsapi: the %s handler of %s ended its goroutine (runtime.Goexit; t.FailNow in a handler?); dispatch goes on\n", cur.kind, ws.url)
+	warn("wsapi: the " + cur.kind.String() + " handler of " + ws.url + " ended its goroutine (runtime.Goexit; t.FailNow in a handler?); dispatch goes on\n")
 	if cur.kind == evClose {
 		ws.finish(cur.close)
 		return
@@ -219,7 +235,7 @@ func (ws *WebSocket) applyLocked(ev *event) {
 	case evOpen:
 		ws.protocol, ws.extensions = ev.protocol, ev.extensions
 		ws.state = Open
-		ws.settleFrom = time.Now() // WaitOpen's caller may set handlers now
+		ws.settleFrom = now() // WaitOpen's caller may set handlers now
 		close(ws.openCh)
 	case evMessage:
 		// Close called after the message was queued: in the browser the
@@ -283,6 +299,6 @@ func (ws *WebSocket) deliver(h handlers, ev *event) {
 // an exception in a JS event listener is reported and the page goes on.
 func (ws *WebSocket) recoverHandler(kind eventKind) {
 	if v := recover(); v != nil {
-		fmt.Fprintf(os.Stderr, "wsapi: panic in the %s handler of %s: %v\n%s", kind, ws.url, v, debug.Stack())
+		warn("wsapi: panic in the " + kind.String() + " handler of " + ws.url + ": " + panicValue(v) + "\n" + string(debug.Stack()))
 	}
 }

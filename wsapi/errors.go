@@ -2,7 +2,8 @@ package wsapi
 
 import (
 	"errors"
-	"fmt"
+	"reflect"
+	"strconv"
 )
 
 // The browser's DOMException names, for errors.Is. Every error a method
@@ -54,7 +55,7 @@ type CloseError struct {
 }
 
 func (e *CloseError) Error() string {
-	return fmt.Sprintf("wsapi: socket closed with %d %q (clean: %t)", e.Code, e.Reason, e.WasClean)
+	return "wsapi: socket closed with " + strconv.Itoa(e.Code) + " " + strconv.Quote(e.Reason) + " (clean: " + strconv.FormatBool(e.WasClean) + ")"
 }
 
 // CloseStatus returns the close code carried by err, a *CloseError or an
@@ -65,4 +66,44 @@ func CloseStatus(err error) int {
 		return ce.Code
 	}
 	return -1
+}
+
+// The errors of the files that the browser build links are built without
+// fmt, so that the build links as little formatting as it can: string
+// concatenation, strconv for %d and %q, and wrap for %w.
+
+// wrapError is what fmt.Errorf("msg: %w", err) makes.
+type wrapError struct {
+	msg string
+	err error
+}
+
+func (e *wrapError) Error() string { return e.msg }
+
+func (e *wrapError) Unwrap() error { return e.err }
+
+// wrap returns the error "msg: err", which wraps err.
+func wrap(msg string, err error) error {
+	return &wrapError{msg: msg + ": " + err.Error(), err: err}
+}
+
+// quoteShort is fmt's %.40q: s quoted, cut after 40 characters.
+func quoteShort(s string) string {
+	n := 0
+	for i := range s {
+		if n == 40 {
+			s = s[:i]
+			break
+		}
+		n++
+	}
+	return strconv.Quote(s)
+}
+
+// typeName is fmt's %T.
+func typeName(v any) string {
+	if v == nil {
+		return "<nil>"
+	}
+	return reflect.TypeOf(v).String()
 }

@@ -2,8 +2,6 @@
 
 package wsapi
 
-import "fmt"
-
 // HTTPClient stands in for net/http's Client, which the browser build does
 // not link: the browser makes the handshake itself. Setting
 // Options.HTTPClient in the browser is an error.
@@ -36,5 +34,5 @@ func (o *Options) nativeOnly() error {
 	default:
 		return nil
 	}
-	return fmt.Errorf("option %s cannot be honoured by the browser's WebSocket: %w", field, ErrNotSupported)
+	return wrap("option "+field+" cannot be honoured by the browser's WebSocket", ErrNotSupported)
 }

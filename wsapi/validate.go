@@ -695,20 +695,34 @@ func punyAdapt(delta, points int64, first bool) int64 {
 func checkProtocols(protocols []string) error {
 	seen := make(map[string]bool, len(protocols))
 	for _, p := range protocols {
-		if p == "" || strings.IndexFunc(p, func(r rune) bool { return !isTokenChar(r) }) >= 0 {
-			return fmt.Errorf("invalid subprotocol %q: not an RFC 7230 token: %w", p, ErrSyntax)
+		if !isToken(p) {
+			return wrap("invalid subprotocol "+strconv.Quote(p)+": not an RFC 7230 token", ErrSyntax)
 		}
 		if seen[p] {
-			return fmt.Errorf("duplicate subprotocol %q: %w", p, ErrSyntax)
+			return wrap("duplicate subprotocol "+strconv.Quote(p), ErrSyntax)
 		}
 		seen[p] = true
 	}
 	return nil
 }
 
+// isToken reports whether s is an RFC 7230 token: one or more tchars.
+func isToken(s string) bool {
+	for _, r := range s {
+		if !isTokenChar(r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // isTokenChar is RFC 7230's tchar: visible ASCII except separators.
 func isTokenChar(r rune) bool {
-	return r > ' ' && r < 0x7f && !strings.ContainsRune(`()<>@,;:\"/[]?={}`, r)
+	switch r {
+	case '(', ')', '<', '>', '@', ',', ';', ':', '\\', '"', '/', '[', ']', '?', '=', '{', '}':
+		return false
+	}
+	return r > ' ' && r < 0x7f
 }
 
 // maxCloseReason is the longest close reason, in UTF-8 bytes, that fits a
@@ -726,13 +740,13 @@ const maxCloseReason = 123
 // close frame's text (RFC 6455 requires UTF-8), so it is ErrSyntax as well.
 func checkClose(code int, reason string) error {
 	if code != 1000 && (code < 3000 || code > 4999) {
-		return fmt.Errorf("invalid close code %d: must be 1000 or 3000-4999: %w", code, ErrInvalidAccess)
+		return wrap("invalid close code "+strconv.Itoa(code)+": must be 1000 or 3000-4999", ErrInvalidAccess)
 	}
 	if !utf8.ValidString(reason) {
-		return fmt.Errorf("close reason %q is not valid UTF-8: %w", reason, ErrSyntax)
+		return wrap("close reason "+strconv.Quote(reason)+" is not valid UTF-8", ErrSyntax)
 	}
 	if len(reason) > maxCloseReason {
-		return fmt.Errorf("close reason %q is %d bytes, over %d: %w", reason, len(reason), maxCloseReason, ErrSyntax)
+		return wrap("close reason "+strconv.Quote(reason)+" is "+strconv.Itoa(len(reason))+" bytes, over "+strconv.Itoa(maxCloseReason), ErrSyntax)
 	}
 	return nil
 }

@@ -2,9 +2,9 @@ package wsapi
 
 import (
 	"context"
-	"fmt"
+	"errors"
+	"strconv"
 	"sync"
-	"time"
 	"unicode/utf8"
 )
 
@@ -26,7 +26,7 @@ type WebSocket struct {
 	closeCalled bool       // Close or CloseWithStatus started a close
 	dispatching bool       // the gate is open and the dispatcher runs
 	decided     uint8      // bit per eventKind: its handler was set, or a Wait method covers it
-	settleFrom  time.Time  // when a handler was last set, or open dispatched
+	settleFrom  int64      // when a handler was last set, or open dispatched: see now
 	queuedBytes int        // bytes of the messages in queue
 	room        *sync.Cond // on mu: queuedBytes fell, or the reader should stop waiting
 	closeEvent  CloseEvent
@@ -69,7 +69,7 @@ func New(url string, protocols ...string) (*WebSocket, error) {
 func NewWithOptions(url string, opts *Options) (*WebSocket, error) {
 	o := opts.clone()
 	if err := checkProtocols(o.Protocols); err != nil {
-		return nil, fmt.Errorf("wsapi: failed to construct WebSocket: %w", err)
+		return nil, wrap("wsapi: failed to construct WebSocket", err)
 	}
 	ws := &WebSocket{
 		wake:   make(chan struct{}, 1),
@@ -79,7 +79,7 @@ func NewWithOptions(url string, opts *Options) (*WebSocket, error) {
 	ws.room = sync.NewCond(&ws.mu)
 	tr, err := dial(ws, url, o)
 	if err != nil {
-		return nil, fmt.Errorf("wsapi: failed to construct WebSocket: %w", err)
+		return nil, wrap("wsapi: failed to construct WebSocket", err)
 	}
 	ws.tr = tr
 	return ws, nil
@@ -145,7 +145,7 @@ func (ws *WebSocket) setHandler(k eventKind, set func(*handlers)) {
 	defer ws.mu.Unlock()
 	set(&ws.handlers)
 	ws.decided |= 1 << k
-	ws.settleFrom = time.Now()
+	ws.settleFrom = now()
 	ws.startLocked()
 	ws.wakeLocked()
 }
@@ -166,7 +166,7 @@ func (ws *WebSocket) SetHandlers(h Handlers) {
 	defer ws.mu.Unlock()
 	ws.handlers = handlers{open: h.Open, message: h.Message, error: h.Error, close: h.Close}
 	ws.decided = 1<<evOpen | 1<<evMessage | 1<<evError | 1<<evClose
-	ws.settleFrom = time.Now()
+	ws.settleFrom = now()
 	ws.startLocked()
 	ws.wakeLocked()
 }
@@ -176,7 +176,7 @@ func (ws *WebSocket) SendText(s string) error {
 	if !utf8.ValidString(s) {
 		// A JS string cannot hold invalid UTF-8; sending it would make
 		// the peer fail the connection.
-		return fmt.Errorf("wsapi: failed to send text %.40q: not valid UTF-8: %w", s, ErrSyntax)
+		return wrap("wsapi: failed to send text "+quoteShort(s)+": not valid UTF-8", ErrSyntax)
 	}
 	if err := ws.checkSend(Text, len(s)); err != nil {
 		return err
@@ -207,7 +207,7 @@ func (ws *WebSocket) Send(data any) error {
 	case []byte:
 		return ws.SendBinary(d)
 	}
-	return fmt.Errorf("wsapi: Send takes a string or a []byte, not %T", data)
+	return errors.New("wsapi: Send takes a string or a []byte, not " + typeName(data))
 }
 
 // checkSend refuses a send while CONNECTING, as the browser throws.
@@ -216,7 +216,7 @@ func (ws *WebSocket) checkSend(typ MessageType, n int) error {
 	st := ws.state
 	ws.mu.Unlock()
 	if st == Connecting {
-		return fmt.Errorf("wsapi: failed to send %d-byte %s message: still CONNECTING: %w", n, typ, ErrInvalidState)
+		return wrap("wsapi: failed to send "+strconv.Itoa(n)+"-byte "+typ.String()+" message: still CONNECTING", ErrInvalidState)
 	}
 	return nil
 }
@@ -235,7 +235,7 @@ func (ws *WebSocket) Close() error {
 // fails starts no close.
 func (ws *WebSocket) CloseWithStatus(code int, reason string) error {
 	if err := checkClose(code, reason); err != nil {
-		return fmt.Errorf("wsapi: failed to close: %w", err)
+		return wrap("wsapi: failed to close", err)
 	}
 	ws.close(code, reason)
 	return nil
@@ -312,7 +312,7 @@ func (ws *WebSocket) WaitOpen(ctx context.Context) error {
 		}
 		return &CloseError{CloseEvent: ws.closeEvent}
 	case <-ctx.Done():
-		return fmt.Errorf("wsapi: failed to wait for %s to open: %w", ws.url, ctx.Err())
+		return wrap("wsapi: failed to wait for "+ws.url+" to open", ctx.Err())
 	}
 }
 

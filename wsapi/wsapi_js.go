@@ -4,7 +4,7 @@ package wsapi
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/hack-pad/safejs"
@@ -35,7 +35,7 @@ func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
 	if !utf8.ValidString(rawURL) {
 		// The browser would turn the bad bytes into U+FFFD and connect
 		// somewhere else; natively it is a SyntaxError, so here too.
-		return nil, fmt.Errorf("invalid WebSocket URL %q: not valid UTF-8: %w", rawURL, ErrSyntax)
+		return nil, wrap("invalid WebSocket URL "+strconv.Quote(rawURL)+": not valid UTF-8", ErrSyntax)
 	}
 	if jsWebSocket.IsUndefined() {
 		return nil, errNoJSClass
@@ -48,7 +48,7 @@ func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
 	// page) and throws SyntaxError for what it refuses.
 	v, err := jsWebSocket.New(rawURL, protocols)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrSyntax, err)
+		return nil, &wrapError{msg: ErrSyntax.Error() + ": " + err.Error(), err: ErrSyntax}
 	}
 	t := &jsTransport{ws: ws, js: v}
 	if u, err := v.Get("url"); err == nil {
@@ -80,7 +80,7 @@ func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
 		if err != nil {
 			t.closeJS()
 			t.release()
-			return nil, fmt.Errorf("failed to set %s: %w", h.name, err)
+			return nil, wrap("failed to set "+h.name, err)
 		}
 		t.funcs = append(t.funcs, f)
 	}
