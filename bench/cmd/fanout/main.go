@@ -131,13 +131,23 @@ type receiver struct {
 	conn    *websocket.Conn
 	nick    string
 	stalled bool
-	pause   atomic.Bool   // stop reading before the next message
-	resume  chan struct{} // closed: read again
-	synced  atomic.Int64  // the last sync message seen
-	welcome chan struct{} // closed when the welcome came: it is in the room
-	lat     [maxPhases][]int32
-	done    chan struct{} // closed when the read loop has ended
-	err     error         // why it ended; read after done
+	pause   atomic.Bool        // stop reading before the next message
+	resume  chan struct{}      // closed: read again
+	resumed bool               // resume is closed; the run's goroutine's only
+	synced  atomic.Int64       // the last sync message seen
+	welcome chan struct{}      // closed when the welcome came: it is in the room
+	lat     [maxPhases][]int32 // µs
+	sentAt  [maxPhases][]int32 // ms since base, of the same messages
+	done    chan struct{}      // closed when the read loop has ended
+	err     error              // why it ended; read after done
+}
+
+// unpause lets a receiver told to pause read again, once.
+func (r *receiver) unpause() {
+	if !r.resumed {
+		r.resumed = true
+		close(r.resume)
+	}
 }
 
 func (r *receiver) read() {
@@ -172,6 +182,7 @@ func (r *receiver) read() {
 			phase, sent, ok := parseStamp(text)
 			if ok && phase < maxPhases {
 				r.lat[phase] = append(r.lat[phase], int32((t-sent)/time.Microsecond))
+				r.sentAt[phase] = append(r.sentAt[phase], int32(sent/time.Millisecond))
 			}
 		}
 	}
@@ -304,11 +315,17 @@ type phase struct {
 	kicked     int           // of those, closed by the server
 	kicked1008 int           // of those, with 1008
 	kickedBy   time.Duration // when the last stalled receiver was closed, from the phase's start
-	elapsed    time.Duration
-	serverCPU  float64 // cores, on average over the phase
-	serverSecs float64 // CPU seconds of the server over the phase
-	clientCPU  float64
-	busyCPU    float64 // the whole machine's
+	firstKick  time.Duration // when the first was
+	// With stalled receivers, the others' p99 of the messages sent
+	// around the closes (from 100 ms before the first to 400 ms after
+	// the last) and of the rest.
+	p99Around, p99Away time.Duration
+	elapsed            time.Duration
+	serverCPU          float64 // cores, on average over the phase
+	serverSecs         float64 // CPU seconds of the server over the phase
+	clientCPU          float64
+	busyCPU            float64 // the whole machine's
+	label              string  // which phase of its step
 }
 
 // never is the latency of a message that was not delivered.
@@ -327,16 +344,39 @@ func (p *phase) pct(q float64) time.Duration {
 	return time.Duration(p.lat[i]) * time.Microsecond
 }
 
+// p99 is the 0.99-quantile of the delivered latencies l, in µs.
+func p99(l []int32) time.Duration {
+	if len(l) == 0 {
+		return 0
+	}
+	slices.Sort(l)
+	return time.Duration(l[min(len(l)*99/100, len(l)-1)]) * time.Microsecond
+}
+
 // broken says that the server could not keep up: it closed reading
 // receivers, or the publisher.
 func (p *phase) broken() bool { return p.lost > 0 || p.pubClosed }
 
-// step is one room size, without and with stalled receivers; stall is
+// step is one room size: a phase without stalled receivers, one with,
+// and one more without, whose latencies together are normal; stall is
 // nil when the room broke down without them.
 type step struct {
 	size          int
+	phases        []*phase // as they ran
 	normal, stall *phase
 	joinTime      time.Duration
+}
+
+// merge is the phases a and b as one, for their latencies together.
+func merge(a, b *phase) *phase {
+	m := *a
+	m.lat = append(slices.Clip(a.lat), b.lat...)
+	slices.Sort(m.lat)
+	m.sent += b.sent
+	m.expected += b.expected
+	m.lost += b.lost
+	m.pubClosed = a.pubClosed || b.pubClosed
+	return &m
 }
 
 func run(ctx context.Context, cfg config, log io.Writer) (*report.Section, error) {
@@ -395,19 +435,43 @@ func run(ctx context.Context, cfg config, log io.Writer) (*report.Section, error
 		if i == len(cfg.sizes)-1 {
 			prof = profFile
 		}
-		if st.normal, err = r.measure(ctx, false, prof); err != nil {
+		// Stalled receivers between two phases without, so that the
+		// comparison is with what came just before and just after.
+		before, err := r.measure(ctx, false, prof)
+		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(log, "fanout: %d receivers: p99 %s, %d closed by the server\n", n, ms(st.normal.pct(0.99)), st.normal.lost)
-		if st.normal.pubClosed {
+		before.label = "before"
+		st.phases = append(st.phases, before)
+		st.normal = before
+		fmt.Fprintf(log, "fanout: %d receivers: p99 %s, %d closed by the server\n", n, ms(before.pct(0.99)), before.lost)
+		if before.pubClosed {
 			break // no room left to measure in
 		}
-		if st.stall, err = r.measure(ctx, true, ""); err != nil {
+		if before.broken() {
+			continue // stalled receivers would tell nothing more
+		}
+		stall, err := r.measure(ctx, true, "")
+		if err != nil {
 			return nil, err
 		}
+		stall.label = "1% stalled"
+		st.phases = append(st.phases, stall)
+		st.stall = stall
 		fmt.Fprintf(log, "fanout: %d receivers, %d stalled: p99 %s, %d stalled closed (1008: %d)\n", n,
-			st.stall.stalled, ms(st.stall.pct(0.99)), st.stall.kicked, st.stall.kicked1008)
-		if st.stall.pubClosed {
+			stall.stalled, ms(stall.pct(0.99)), stall.kicked, stall.kicked1008)
+		if stall.pubClosed {
+			break
+		}
+		after, err := r.measure(ctx, false, "")
+		if err != nil {
+			return nil, err
+		}
+		after.label = "after"
+		st.phases = append(st.phases, after)
+		st.normal = merge(before, after)
+		fmt.Fprintf(log, "fanout: %d receivers again: p99 %s, %d closed by the server\n", n-stall.stalled, ms(after.pct(0.99)), after.lost)
+		if after.pubClosed {
 			break
 		}
 	}
@@ -627,9 +691,12 @@ talk:
 			break talk
 		case nick := <-r.pub.leaves:
 			if rc, ok := stalled[nick]; ok && !kicked[nick] {
+				if len(kicked) == 0 {
+					ph.firstKick = time.Since(start)
+				}
 				kicked[nick] = true
 				ph.kickedBy = time.Since(start)
-				close(rc.resume) // read what is left, and the close frame
+				rc.unpause() // read what is left, and the close frame
 			}
 		case <-tick.C:
 			if err := r.pub.say(ctx, stamp(id, now())); err != nil {
@@ -650,7 +717,14 @@ talk:
 		// what arrived.
 		for _, rc := range r.receivers {
 			rc.conn.CloseNow()
-			<-rc.done
+			rc.unpause()
+		}
+		for _, rc := range r.receivers {
+			select {
+			case <-rc.done:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
 		}
 	} else if err := r.sync(ctx, func(rc *receiver) bool { return stalled[rc.nick] == nil }, time.Minute); err != nil {
 		return nil, err
@@ -663,6 +737,7 @@ talk:
 		ph.busyCPU = (cpu1[2] - cpu0[2]) / secs
 	}
 
+	var around, away []int32
 	for _, rc := range reading {
 		select {
 		case <-rc.done:
@@ -674,9 +749,21 @@ talk:
 		// sync read it, after the phase's messages, or the read loop
 		// has ended: its slice is complete.
 		ph.lat = append(ph.lat, rc.lat[id]...)
-		rc.lat[id] = nil
+		if len(kicked) > 0 {
+			from := start.Sub(base) + ph.firstKick - 100*time.Millisecond
+			to := start.Sub(base) + ph.kickedBy + 400*time.Millisecond
+			for i, l := range rc.lat[id] {
+				if t := time.Duration(rc.sentAt[id][i]) * time.Millisecond; from <= t && t <= to {
+					around = append(around, l)
+				} else {
+					away = append(away, l)
+				}
+			}
+		}
+		rc.lat[id], rc.sentAt[id] = nil, nil
 	}
 	slices.Sort(ph.lat)
+	ph.p99Around, ph.p99Away = p99(around), p99(away)
 	ph.expected = ph.sent * ph.receivers
 	if ph.pubClosed {
 		ph.lost = ph.receivers // all cut, one way or the other
@@ -687,7 +774,7 @@ talk:
 			if !ph.pubClosed {
 				// The server kept it: let it read again, it stays.
 				rc.pause.Store(false)
-				close(rc.resume)
+				rc.unpause()
 			}
 			continue
 		}
@@ -801,7 +888,7 @@ func section(cfg config, steps []*step, profile string) *report.Section {
 		if st.stall == nil {
 			s.Rows = append(s.Rows, report.Row{
 				Name: fmt.Sprintf("fan-out: p99 at %d, 1%% stalled", st.size),
-				Ours: "not run: the room broke down without stalled clients",
+				Ours: "not run: the server closed others without stalled clients",
 				Base: ms(st.normal.pct(0.99)),
 			})
 			continue
@@ -823,21 +910,25 @@ func section(cfg config, steps []*step, profile string) *report.Section {
 	fmt.Fprintf(&d, "The demo's server (package server, default options: send queue of 64) in a child process; the receivers, and a publisher\n")
 	fmt.Fprintf(&d, "saying one timestamped message every %v, in this process. Latency runs from the publisher's write to a receiver's read;\n", cfg.interval)
 	fmt.Fprintf(&d, "a message never delivered (its receiver closed by the server) counts as infinitely late, \"lost\".\n")
-	fmt.Fprintf(&d, "Stalled receivers stop reading when their phase starts, which lasts until the server has closed them all (at least %v, at most %v).\n", cfg.duration, cfg.stallMax)
+	fmt.Fprintf(&d, "Each room size runs three phases: without stalled receivers (before), with 1%% of them stalled, and without (after). Stalled receivers\n")
+	fmt.Fprintf(&d, "stop reading when their phase starts, which lasts until the server has closed them all (at least %v, at most %v). The table's\n", cfg.duration, cfg.stallMax)
+	fmt.Fprintf(&d, "figure without stalled receivers is the p99 of before and after together; the others' p99 with them is the stalled phase's.\n")
+	fmt.Fprintf(&d, "\"Around the closes\" are the messages sent from 100 ms before the server closed the first stalled receiver to 400 ms after the last.\n")
 	fmt.Fprintf(&d, "CPU is in cores on average over the phase, of the %d the machine has: the server's process, the clients' and the machine's whole.\n", numCPU())
 	fmt.Fprintf(&d, "Server µs/delivery is the server's CPU time per message delivered.\n\n")
-	fmt.Fprintf(&d, "| receivers | stalled | messages | delivered | p50 | p99 | max | closed by server | stalled closed (1008) | last at | server CPU | client CPU | machine CPU | server µs/delivery | join time |\n")
-	fmt.Fprintf(&d, "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	fmt.Fprintf(&d, "| receivers | phase | messages | delivered | p50 | p99 | max | closed by server | stalled closed (1008) | closed at | p99 around the closes, away | server CPU | client CPU | machine CPU | server µs/delivery | join time |\n")
+	fmt.Fprintf(&d, "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, st := range steps {
-		for i, ph := range []*phase{st.normal, st.stall} {
-			if ph == nil {
-				continue
+		for i, ph := range st.phases {
+			closed, by, split, join := "", "", "", ""
+			if ph.stalled > 0 {
+				closed = fmt.Sprintf("%d of %d (%d)", ph.kicked, ph.stalled, ph.kicked1008)
 			}
-			closed, by, join := "", "", ""
-			if i == 1 {
-				closed = fmt.Sprintf("%d (%d)", ph.kicked, ph.kicked1008)
-				by = ph.kickedBy.Round(10 * time.Millisecond).String()
-			} else {
+			if ph.kicked > 0 {
+				by = ph.firstKick.Round(10*time.Millisecond).String() + " to " + ph.kickedBy.Round(10*time.Millisecond).String()
+				split = ms(ph.p99Around) + ", " + ms(ph.p99Away)
+			}
+			if i == 0 {
 				join = st.joinTime.Round(10 * time.Millisecond).String()
 			}
 			lost := strconv.Itoa(ph.lost)
@@ -852,9 +943,9 @@ func section(cfg config, steps []*step, profile string) *report.Section {
 			if len(ph.lat) > 0 {
 				worst = time.Duration(ph.lat[len(ph.lat)-1]) * time.Microsecond
 			}
-			fmt.Fprintf(&d, "| %d | %d | %d | %d of %d | %s | %s | %s | %s | %s | %s | %.2f | %.2f | %.2f | %.1f | %s |\n",
-				ph.receivers, ph.stalled, ph.sent, len(ph.lat), ph.expected,
-				ms(ph.pct(0.5)), ms(ph.pct(0.99)), ms(worst), lost, closed, by,
+			fmt.Fprintf(&d, "| %d | %s | %d | %d of %d | %s | %s | %s | %s | %s | %s | %s | %.2f | %.2f | %.2f | %.1f | %s |\n",
+				ph.receivers, ph.label, ph.sent, len(ph.lat), ph.expected,
+				ms(ph.pct(0.5)), ms(ph.pct(0.99)), ms(worst), lost, closed, by, split,
 				ph.serverCPU, ph.clientCPU, ph.busyCPU, perDelivery, join)
 		}
 	}

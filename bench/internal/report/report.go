@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"text/tabwriter"
 )
@@ -75,8 +76,13 @@ func Read(path string) (*Section, error) {
 	return &s, nil
 }
 
-// Ratio formats a ratio as "0.93×".
-func Ratio(r float64) string { return fmt.Sprintf("%.2f×", r) }
+// Ratio formats a ratio as "0.93×", or "∞" for an infinite one.
+func Ratio(r float64) string {
+	if math.IsInf(r, 1) {
+		return "∞"
+	}
+	return fmt.Sprintf("%.2f×", r)
+}
 
 // Print writes the rows as an aligned table, for a program run alone.
 func (s *Section) Print(w io.Writer) {
