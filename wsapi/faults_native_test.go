@@ -385,3 +385,63 @@ func TestSilentServer(t *testing.T) {
 	}
 	t.Logf("closed %v after Close on a silent connection", took.Round(time.Millisecond))
 }
+
+// TestSilentServerPing: with Options.PingInterval the native client notices
+// a connection gone silent by itself: close 1006, not clean, no error.
+func TestSilentServerPing(t *testing.T) {
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		for {
+			if _, _, err := c.Read(r.Context()); err != nil {
+				return
+			}
+		}
+	})}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+	proxy := startSilentProxy(t, ln.Addr().String())
+
+	ws, err := wsapi.NewWithOptions("ws://"+proxy.addr()+"/", &wsapi.Options{
+		PingInterval: 50 * time.Millisecond,
+		PingTimeout:  200 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &eventLog{}
+	opened := make(chan struct{})
+	ws.SetHandlers(wsapi.Handlers{
+		Open:    func() { log.add("open"); close(opened) },
+		Message: func(m wsapi.MessageEvent) { log.add("message " + m.Text()) },
+		Error:   func(error) { log.add("error") },
+		Close:   func(e wsapi.CloseEvent) { log.add(fmt.Sprintf("close %d %v", e.Code, e.WasClean)) },
+	})
+	select {
+	case <-opened:
+	case <-time.After(faultWait):
+		t.Fatalf("no open; events %q", log.list())
+	}
+	// Pings answered while the proxy forwards: the socket stays open.
+	time.Sleep(200 * time.Millisecond)
+	if got := ws.ReadyState(); got != wsapi.Open {
+		t.Fatalf("state %v while pongs come back, want OPEN", got)
+	}
+	proxy.freeze()
+	select {
+	case <-ws.Done():
+	case <-time.After(faultWait):
+		t.Fatalf("the silent connection was not noticed within %v; events %q", faultWait, log.list())
+	}
+	want := []string{"open", "close 1006 false"}
+	if got := log.list(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("events %q, want %q", got, want)
+	}
+}

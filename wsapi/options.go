@@ -50,6 +50,17 @@ type Options struct {
 	// error, as Chrome reports its own timeout. Native only. Defaults to
 	// 60s, Chrome's closing handshake timeout.
 	CloseTimeout time.Duration
+
+	// PingInterval makes the client ping the server this often while the
+	// connection is open, and cut it (close 1006, not clean, no error)
+	// when a pong takes longer than PingTimeout: the way to notice a
+	// server gone silent without closing TCP. The browser sends no pings
+	// the page can ask for. Native only. Defaults to 0: no pings.
+	PingInterval time.Duration
+
+	// PingTimeout is how long a pong may take; see PingInterval. Native
+	// only. Defaults to PingInterval.
+	PingTimeout time.Duration
 }
 
 // clone copies o so that the caller may change or reuse it, and fills the

@@ -31,6 +31,10 @@ func (o *Options) nativeOnly() error {
 		field = "DisableCompression"
 	case o.CloseTimeout != 0:
 		field = "CloseTimeout"
+	case o.PingInterval != 0:
+		field = "PingInterval"
+	case o.PingTimeout != 0:
+		field = "PingTimeout"
 	default:
 		return nil
 	}

@@ -25,6 +25,8 @@ func TestOptionsInBrowser(t *testing.T) {
 		"ReadLimit":          {ReadLimit: 10},
 		"DisableCompression": {DisableCompression: true},
 		"CloseTimeout":       {CloseTimeout: time.Second},
+		"PingInterval":       {PingInterval: time.Second},
+		"PingTimeout":        {PingTimeout: time.Second},
 	} {
 		_, err := wsapi.NewWithOptions(e.wsBase()+"/echo", o)
 		if !errors.Is(err, wsapi.ErrNotSupported) || !strings.Contains(err.Error(), name) {

@@ -41,6 +41,8 @@ type nativeTransport struct {
 	hs           *handshake
 	readLimit    int64
 	closeTimeout time.Duration
+	pingInterval time.Duration
+	pingTimeout  time.Duration
 
 	cancelDial context.CancelFunc
 
@@ -89,6 +91,8 @@ func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
 		hs:           hs,
 		readLimit:    o.ReadLimit,
 		closeTimeout: o.CloseTimeout,
+		pingInterval: o.PingInterval,
+		pingTimeout:  o.PingTimeout,
 		wake:         make(chan struct{}, 1),
 		writerDone:   make(chan struct{}),
 	}
@@ -192,8 +196,10 @@ func (t *nativeTransport) run(ctx context.Context, url string, dopts *websocket.
 	t.tap = t.hs.tap
 	t.mu.Unlock()
 	go t.write(conn)
+	stopPing := t.startPing(conn)
 	t.ws.emitOpen(conn.Subprotocol(), t.hs.extensions)
 	ce, cause := t.read(conn)
+	stopPing()
 	if cause != nil {
 		t.ws.emitClose(ce, connectionError(t.ws.url, cause))
 		return
