@@ -256,9 +256,12 @@ func (t *nativeTransport) read(conn *websocket.Conn) (CloseEvent, error) {
 // its length that the handler owns. coder's Read would allocate a buffer
 // of its own for every message, 512 bytes first, then again and again as
 // it grows. A buffer grown past readBufKeep for one large message is let go
-// after it, so that an idle socket does not hold it.
+// after it, and so is one over readBufSmall that a message used less than a
+// quarter of, so that a socket keeps at most about four times the size of
+// its last message.
 const (
 	readBufStart = 512
+	readBufSmall = 4 << 10
 	readBufKeep  = 64 << 10
 )
 
@@ -307,7 +310,7 @@ func (t *nativeTransport) readMessage(conn *websocket.Conn) (websocket.MessageTy
 	}
 	data := make([]byte, len(buf))
 	copy(data, buf)
-	if cap(buf) > readBufKeep {
+	if cap(buf) > readBufKeep || (cap(buf) > readBufSmall && len(buf) < cap(buf)/4) {
 		buf = nil
 	}
 	t.rbuf = buf[:0]
