@@ -19,9 +19,14 @@ import (
 // The native overhead of wsapi: echo round trips over loopback TCP against
 // the same coder/websocket echo server, through wsapi and through raw
 // coder/websocket (its allocating Read, and a Reader into a reused buffer).
-// One op is one message echoed. Compare with benchstat:
+// One op is one message echoed. The three clients run one after the other
+// within each size and depth, but -count N runs each of them N times in a
+// row; to interleave the counts too, repeat -count 1. Compare with
+// benchstat, on the benchmark lines alone (the test binary prints its
+// scenario summary too):
 //
-//	go test -run '^$' -bench Echo -count 6 ./wsapi > bench.txt
+//	for i in 1 2 3 4 5 6; do go test -run '^$' -bench Echo -count 1 ./wsapi; done |
+//		grep -E '^(Benchmark|goos|goarch|pkg|cpu)' > bench.txt
 //	benchstat -col /client bench.txt
 
 var benchSizes = []int{16, 512, 64 << 10}
