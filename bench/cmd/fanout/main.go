@@ -66,7 +66,6 @@ const (
 	publisherAddr = 2 // 127.0.0.2
 	stalledAddr   = 3 // 127.0.0.3, benchsrv's SlowAddr
 	firstAddr     = 4 // receivers: 127.0.0.4 and on
-	receiverAddrs = 4
 	// stalledRcvBuf is the stalled receivers' SO_RCVBUF.
 	stalledRcvBuf = 4 << 10
 )
@@ -395,7 +394,7 @@ func run(ctx context.Context, cfg config, log io.Writer) (*report.Section, error
 	r := &room{
 		cfg:    cfg,
 		child:  child,
-		normal: benchsrv.NewDialer(firstAddr, receiverAddrs, 0),
+		normal: benchsrv.NewDialer(firstAddr, benchsrv.AddrsFor(largest), 0),
 		slow:   benchsrv.NewDialer(stalledAddr, 1, stalledRcvBuf),
 		log:    log,
 	}

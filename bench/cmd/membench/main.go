@@ -87,11 +87,12 @@ func run(ctx context.Context, n int, profDir string) (*report.Section, error) {
 
 	// Each server's clients come from addresses of their own, so the
 	// second never meets the first's ports in TIME_WAIT.
-	ours, err := measure(ctx, benchsrv.Ours, n, benchsrv.NewDialer(10, 8, 0), profDir)
+	addrs := benchsrv.AddrsFor(n)
+	ours, err := measure(ctx, benchsrv.Ours, n, benchsrv.NewDialer(10, addrs, 0), profDir)
 	if err != nil {
 		return nil, err
 	}
-	bare, err := measure(ctx, benchsrv.Bare, n, benchsrv.NewDialer(20, 8, 0), profDir)
+	bare, err := measure(ctx, benchsrv.Bare, n, benchsrv.NewDialer(10+addrs, addrs, 0), profDir)
 	if err != nil {
 		return nil, err
 	}
