@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/go-wsapi/wsapi/internal/wstest"
 	"github.com/go-wsapi/wsapi/server"
 )
 
@@ -137,77 +137,6 @@ func TestShutdownUnderLoad(t *testing.T) {
 	}
 }
 
-// silentProxy forwards TCP connections to target until freeze is called;
-// from then on it reads and drops what either side sends and sends
-// nothing, without closing: a peer gone without a FIN.
-type silentProxy struct {
-	ln     net.Listener
-	mu     sync.Mutex
-	frozen bool
-	conns  []net.Conn
-	wg     sync.WaitGroup
-}
-
-func startSilentProxy(t *testing.T, target string) *silentProxy {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &silentProxy{ln: ln}
-	p.wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			up, err := net.Dial("tcp", target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c, up)
-			p.mu.Unlock()
-			p.wg.Go(func() { p.pipe(up, c) })
-			p.wg.Go(func() { p.pipe(c, up) })
-		}
-	})
-	t.Cleanup(func() {
-		ln.Close()
-		p.mu.Lock()
-		for _, c := range p.conns {
-			c.Close()
-		}
-		p.mu.Unlock()
-		p.wg.Wait()
-	})
-	return p
-}
-
-func (p *silentProxy) pipe(dst, src net.Conn) {
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := src.Read(buf)
-		if err != nil {
-			return
-		}
-		p.mu.Lock()
-		frozen := p.frozen
-		p.mu.Unlock()
-		if !frozen {
-			if _, err := dst.Write(buf[:n]); err != nil {
-				return
-			}
-		}
-	}
-}
-
-func (p *silentProxy) freeze() {
-	p.mu.Lock()
-	p.frozen = true
-	p.mu.Unlock()
-}
-
 // TestSilentPeer: a chat member's connection goes silent with no FIN (our
 // proxy stops forwarding). The server finds out by its pings, within
 // PingInterval and PingTimeout, cuts it (1006 "ping timeout") and
@@ -217,12 +146,12 @@ func TestSilentPeer(t *testing.T) {
 	const interval, timeout = 100 * time.Millisecond, 300 * time.Millisecond
 	ts := startServer(t, &server.Options{PingInterval: interval, PingTimeout: timeout})
 	ctx := testContext(t)
-	proxy := startSilentProxy(t, ts.http.Listener.Addr().String())
+	proxy := wstest.StartSilentProxy(t, ts.http.Listener.Addr().String())
 
 	live := dial(t, ctx, ts, "/ws/chat?nick=live", nil)
 	expect(t, ctx, live, chatEvent{Type: "welcome", Nick: "live", Seq: 0})
 	expect(t, ctx, live, chatEvent{Type: "join", Nick: "live", Seq: 1})
-	gone, _, err := websocket.Dial(ctx, "ws://"+proxy.ln.Addr().String()+"/ws/chat?nick=gone", nil)
+	gone, _, err := websocket.Dial(ctx, "ws://"+proxy.Addr()+"/ws/chat?nick=gone", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +173,7 @@ func TestSilentPeer(t *testing.T) {
 			events <- e
 		}
 	}()
-	proxy.freeze()
+	proxy.Freeze()
 	frozen := time.Now()
 	l := ts.logs.wait(t, func(l map[string]any) bool {
 		return isClose("/ws/chat", 1006)(l) && l["nick"] == "gone"

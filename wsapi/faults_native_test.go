@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/coder/websocket"
+	"github.com/go-wsapi/wsapi/internal/wstest"
 	"github.com/go-wsapi/wsapi/wsapi"
 )
 
@@ -238,82 +239,6 @@ func FuzzClientFrames(f *testing.F) {
 	})
 }
 
-// silentProxy forwards TCP connections to target until freeze is called;
-// from then on it reads and drops what either side sends and sends
-// nothing, without closing: a peer gone without a FIN, as behind a NAT
-// that forgot the flow.
-type silentProxy struct {
-	ln     net.Listener
-	target string
-	mu     sync.Mutex
-	frozen bool
-	conns  []net.Conn
-	wg     sync.WaitGroup
-}
-
-func startSilentProxy(t *testing.T, target string) *silentProxy {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &silentProxy{ln: ln, target: target}
-	p.wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			up, err := net.Dial("tcp", target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c, up)
-			p.mu.Unlock()
-			p.wg.Go(func() { p.pipe(up, c) })
-			p.wg.Go(func() { p.pipe(c, up) })
-		}
-	})
-	t.Cleanup(func() {
-		ln.Close()
-		p.mu.Lock()
-		for _, c := range p.conns {
-			c.Close()
-		}
-		p.mu.Unlock()
-		p.wg.Wait()
-	})
-	return p
-}
-
-// pipe copies from src to dst while not frozen, and drops after.
-func (p *silentProxy) pipe(dst, src net.Conn) {
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := src.Read(buf)
-		if err != nil {
-			return
-		}
-		p.mu.Lock()
-		frozen := p.frozen
-		p.mu.Unlock()
-		if !frozen {
-			if _, err := dst.Write(buf[:n]); err != nil {
-				return
-			}
-		}
-	}
-}
-
-func (p *silentProxy) freeze() {
-	p.mu.Lock()
-	p.frozen = true
-	p.mu.Unlock()
-}
-
-func (p *silentProxy) addr() string { return p.ln.Addr().String() }
-
 // TestSilentServer: the connection to the server goes silent with no FIN.
 // The native client, like Chrome, has no read or ping timeout of its own:
 // it stays OPEN and says nothing (what this test shows for a while). What
@@ -340,10 +265,10 @@ func TestSilentServer(t *testing.T) {
 	}
 	go srv.Serve(ln)
 	defer srv.Close()
-	proxy := startSilentProxy(t, ln.Addr().String())
+	proxy := wstest.StartSilentProxy(t, ln.Addr().String())
 
 	const closeTimeout = 300 * time.Millisecond
-	ws, err := wsapi.NewWithOptions("ws://"+proxy.addr()+"/", &wsapi.Options{CloseTimeout: closeTimeout})
+	ws, err := wsapi.NewWithOptions("ws://"+proxy.Addr()+"/", &wsapi.Options{CloseTimeout: closeTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +286,7 @@ func TestSilentServer(t *testing.T) {
 		t.Fatalf("no echo; events %q", log.list())
 	}
 
-	proxy.freeze()
+	proxy.Freeze()
 	ws.SendText("into the void")
 	time.Sleep(500 * time.Millisecond)
 	if got := ws.ReadyState(); got != wsapi.Open {
@@ -407,9 +332,9 @@ func TestSilentServerPing(t *testing.T) {
 	}
 	go srv.Serve(ln)
 	defer srv.Close()
-	proxy := startSilentProxy(t, ln.Addr().String())
+	proxy := wstest.StartSilentProxy(t, ln.Addr().String())
 
-	ws, err := wsapi.NewWithOptions("ws://"+proxy.addr()+"/", &wsapi.Options{
+	ws, err := wsapi.NewWithOptions("ws://"+proxy.Addr()+"/", &wsapi.Options{
 		PingInterval: 50 * time.Millisecond,
 		PingTimeout:  200 * time.Millisecond,
 	})
@@ -434,7 +359,7 @@ func TestSilentServerPing(t *testing.T) {
 	if got := ws.ReadyState(); got != wsapi.Open {
 		t.Fatalf("state %v while pongs come back, want OPEN", got)
 	}
-	proxy.freeze()
+	proxy.Freeze()
 	select {
 	case <-ws.Done():
 	case <-time.After(faultWait):
