@@ -2,26 +2,20 @@ package e2e
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"errors"
 	"io"
 	"log"
 	"log/slog"
-	"math/big"
-	"net"
 	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/go-wsapi/wsapi/internal/wstest"
 	"github.com/go-wsapi/wsapi/server"
 )
 
@@ -30,30 +24,9 @@ import (
 // is told to trust this one certificate and no other.
 func testCert(t *testing.T) (tls.Certificate, string) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "wsapi e2e"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	spki := sha256.Sum256(leaf.RawSubjectPublicKeyInfo)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf},
-		base64.StdEncoding.EncodeToString(spki[:])
+	cert, _ := wstest.SelfSigned(t, "wsapi e2e", false)
+	spki := sha256.Sum256(cert.Leaf.RawSubjectPublicKeyInfo)
+	return cert, base64.StdEncoding.EncodeToString(spki[:])
 }
 
 // TestPageOverTLS serves the page over https and its sockets over wss,
