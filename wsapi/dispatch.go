@@ -49,16 +49,27 @@ func (ws *WebSocket) emitOpen(protocol, extensions string) {
 }
 
 // emitMessage reports a whole message. The socket takes ownership of data.
-func (ws *WebSocket) emitMessage(typ MessageType, data []byte) {
+// It returns whether the queue now holds more than maxQueuedBytes, when
+// the native reader should waitRoom.
+func (ws *WebSocket) emitMessage(typ MessageType, data []byte) (full bool) {
 	ws.mu.Lock()
-	defer ws.mu.Unlock()
 	if !ws.opened || ws.terminal || ws.closeCalled {
 		// The browser drops what arrives once close() was called: the
 		// message task finds readyState no longer OPEN.
-		return
+		ws.mu.Unlock()
+		return false
 	}
 	ws.queuedBytes += len(data)
-	ws.enqueueLocked(event{kind: evMessage, msg: MessageEvent{Type: typ, Data: data}})
+	ws.queue = append(ws.queue, event{kind: evMessage, msg: MessageEvent{Type: typ, Data: data}})
+	full = ws.queuedBytes > maxQueuedBytes
+	wake := ws.dispatching
+	ws.mu.Unlock()
+	// The dispatcher is woken once the lock is free, so that it does not
+	// find it held if it runs at once, on another thread.
+	if wake {
+		ws.poke()
+	}
+	return full
 }
 
 // emitClose reports the end of the connection. A non-nil err means the

@@ -238,8 +238,9 @@ func (t *nativeTransport) read(conn *websocket.Conn) (CloseEvent, error) {
 			t.tap.setFailure(errTextUTF8)
 			break
 		}
-		t.ws.emitMessage(MessageType(typ), data)
-		t.ws.waitRoom()
+		if t.ws.emitMessage(MessageType(typ), data) {
+			t.ws.waitRoom()
+		}
 	}
 	t.rbuf = nil
 	ce, cause := t.end(err)
