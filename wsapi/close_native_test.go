@@ -5,6 +5,7 @@ package wsapi_test
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -91,11 +92,13 @@ func TestCloseTimeout(t *testing.T) {
 	e := scenarioEnv(t)
 	opts := &wsapi.Options{CloseTimeout: 300 * time.Millisecond}
 
-	end := runUntilClosed(t, e.wsBase()+"/hold?id=ct-hold", opts, func(ws *wsapi.WebSocket) { ws.Close() })
+	// Ids are fresh per run: the scenario server outlives -count's runs.
+	id := fmt.Sprintf("ct-hold-%08x", rand.Uint32())
+	end := runUntilClosed(t, e.wsBase()+"/hold?id="+id, opts, func(ws *wsapi.WebSocket) { ws.Close() })
 	if end.err != nil || end.close != (wsapi.CloseEvent{Code: 1006}) || end.after < 300*time.Millisecond || end.after > 8*time.Second {
 		t.Errorf("a server that never answers: %+v", end)
 	}
-	if got := observe(e, "ct-hold"); strings.Join(got, "|") != `request protocols="" extensions="permessage-deflate; client_max_window_bits"|close 1005 ""|eof` {
+	if got := observe(e, id); strings.Join(got, "|") != `request protocols="" extensions="permessage-deflate; client_max_window_bits"|close 1005 ""|eof` {
 		t.Errorf("the server saw %q", got)
 	}
 
@@ -103,7 +106,7 @@ func TestCloseTimeout(t *testing.T) {
 	// frame behind them: Chrome would wait for the server forever. The
 	// server gives up after 9 s by itself; a close well before that can
 	// only be CloseTimeout's (0.3 s), even on a loaded machine.
-	end = runUntilClosed(t, e.wsBase()+"/stall?ms=9000&id=ct-stall", opts, func(ws *wsapi.WebSocket) {
+	end = runUntilClosed(t, e.wsBase()+"/stall?ms=9000&id=ct-stall-"+id, opts, func(ws *wsapi.WebSocket) {
 		ws.SendBinary(make([]byte, 64<<20))
 		ws.Close()
 	})

@@ -4,6 +4,8 @@ package wsapi_test
 
 import (
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"testing"
@@ -31,13 +33,14 @@ func TestOptionsNative(t *testing.T) {
 	})
 
 	t.Run("DisableCompression", func(t *testing.T) {
-		ws, err := wsapi.NewWithOptions(e.wsBase()+"/echo?id=nocompress", &wsapi.Options{DisableCompression: true, Header: http.Header{"X-Test": {"1"}}})
+		id := fmt.Sprintf("nocompress-%08x", rand.Uint32())
+		ws, err := wsapi.NewWithOptions(e.wsBase()+"/echo?id="+id, &wsapi.Options{DisableCompression: true, Header: http.Header{"X-Test": {"1"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ws.OnOpen(func() { ws.Close() })
 		<-ws.Done()
-		lines := observe(e, "nocompress")
+		lines := observe(e, id)
 		if len(lines) == 0 || lines[0] != `request protocols="" extensions=""` {
 			t.Errorf("server saw %q, want no extension offer", lines)
 		}
