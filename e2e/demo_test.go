@@ -83,6 +83,21 @@ func chatItems(tb *tab) []chatItem {
 		({seq: Number(li.dataset.seq), type: li.dataset.type, text: li.textContent.trim()}))`)
 }
 
+// chatPair opens two tabs on url, alice and bob, and joins both to the
+// chat; it returns once each has seen bob join.
+func chatPair(t *testing.T, url string) (alice, bob *tab) {
+	alice = newTab(t, "alice")
+	bob = newTab(t, "bob")
+	alice.open(url)
+	bob.open(url)
+	alice.connect("alice")
+	alice.waitItem("chat-messages", "alice joined")
+	bob.connect("bob")
+	bob.waitItem("chat-messages", "bob joined")
+	alice.waitItem("chat-messages", "bob joined")
+	return alice, bob
+}
+
 // TestChat: two tabs chat with each other. Both send without waiting for
 // their acknowledgement, so the server decides the order; both tabs must
 // then show the same events in the same order, with consecutive sequence
@@ -90,15 +105,7 @@ func chatItems(tb *tab) []chatItem {
 func TestChat(t *testing.T) {
 	needBrowser(t)
 	ts := startServer(t, nil)
-	alice := newTab(t, "alice")
-	bob := newTab(t, "bob")
-	alice.open(ts.URL)
-	bob.open(ts.URL)
-	alice.connect("alice")
-	alice.waitItem("chat-messages", "alice joined")
-	bob.connect("bob")
-	bob.waitItem("chat-messages", "bob joined")
-	alice.waitItem("chat-messages", "bob joined")
+	alice, bob := chatPair(t, ts.URL)
 
 	for i := range chatRounds {
 		for _, tb := range []*tab{alice, bob} {
@@ -213,14 +220,7 @@ func TestLoadError(t *testing.T) {
 func TestScreenshot(t *testing.T) {
 	needBrowser(t)
 	ts := startServer(t, &server.Options{TickInterval: 200 * time.Millisecond})
-	alice := newTab(t, "alice")
-	bob := newTab(t, "bob")
-	alice.open(ts.URL)
-	bob.open(ts.URL)
-	alice.connect("alice")
-	alice.waitItem("chat-messages", "alice joined")
-	bob.connect("bob")
-	alice.waitItem("chat-messages", "bob joined")
+	alice, bob := chatPair(t, ts.URL)
 	for i, line := range []string{"hi bob, the wasm is up", "hello alice! quotes are moving", "ship it"} {
 		tb := []*tab{alice, bob}[i%2]
 		tb.typeInto("chat-input", line)

@@ -33,6 +33,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/go-wsapi/wsapi/e2e/internal/browser"
+
 	"github.com/go-wsapi/wsapi/server"
 )
 
@@ -66,26 +68,12 @@ func runMain(m *testing.M) int {
 // startBrowser starts the run's browser and returns the func that stops it
 // and waits until it, and every process it started, have exited.
 func startBrowser() (stop func()) {
-	execPath, err := findBrowser()
+	execPath, err := browser.Find()
 	if err != nil {
 		browserErr = err
 		return func() {}
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(execPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.WindowSize(1280, 1000),
-		// No UserDataDir: the allocator then makes a fresh one in the
-		// temp dir, and on exit kills what Chromium left running in it
-		// and removes it.
-	)
+	opts := browser.Options(execPath, chromedp.WindowSize(1280, 1000))
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelBrowser := chromedp.NewContext(actx)
 	stop = func() {
@@ -105,25 +93,6 @@ func startBrowser() (stop func()) {
 	}
 	browserCtx = ctx
 	return stop
-}
-
-// findBrowser prefers $CHROMIUM, so a test machine can pin a build. The
-// error wraps exec.ErrNotFound when there is none.
-func findBrowser() (string, error) {
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		path, err := exec.LookPath(p)
-		if err != nil {
-			// Not there is not there, whichever way LookPath says it.
-			return "", fmt.Errorf("CHROMIUM=%s: %w (%v)", p, exec.ErrNotFound, err)
-		}
-		return path, nil
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("no Chromium (set CHROMIUM or put chromium on PATH): %w", exec.ErrNotFound)
 }
 
 // needBrowser skips the test when there is no browser, or fails it when CI

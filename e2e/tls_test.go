@@ -15,6 +15,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/go-wsapi/wsapi/e2e/internal/browser"
+
 	"github.com/go-wsapi/wsapi/internal/wstest"
 	"github.com/go-wsapi/wsapi/server"
 )
@@ -58,20 +60,11 @@ func TestPageOverTLS(t *testing.T) {
 		hs.Close()
 	})
 
-	execPath, err := findBrowser()
+	execPath, err := browser.Find()
 	if err != nil {
 		t.Skip(err)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(execPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("ignore-certificate-errors-spki-list", spki),
-	)
+	opts := browser.Options(execPath, chromedp.Flag("ignore-certificate-errors-spki-list", spki))
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancelAlloc()
 	bctx, cancelBrowser := chromedp.NewContext(actx)

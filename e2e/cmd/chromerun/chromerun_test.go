@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/go-wsapi/wsapi/e2e/internal/browser"
 )
 
 // progSource is the wasm program under test. Its first argument picks how
@@ -42,7 +44,7 @@ func main() {
 // TestChromerun builds chromerun and a small wasm program, and runs the
 // program in Chromium as go test -exec would.
 func TestChromerun(t *testing.T) {
-	if _, err := findBrowser(); err != nil {
+	if _, err := browser.Find(); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("CI needs Chromium: %v", err)
 		}

@@ -59,6 +59,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/go-wsapi/wsapi/e2e/internal/browser"
 )
 
 //go:embed index.html
@@ -91,7 +93,7 @@ func run() int {
 		flag.Usage()
 		return 2
 	}
-	execPath, err := findBrowser()
+	execPath, err := browser.Find()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "chromerun:", err)
 		return 127
@@ -119,22 +121,6 @@ func run() int {
 		return 1
 	}
 	return code
-}
-
-// findBrowser prefers $CHROMIUM, so that a test machine can pin a build.
-func findBrowser() (string, error) {
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		if _, err := exec.LookPath(p); err != nil {
-			return "", fmt.Errorf("CHROMIUM: %w", err)
-		}
-		return p, nil
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("no Chromium (set CHROMIUM or put chromium on PATH): %w", exec.ErrNotFound)
 }
 
 // serveProgram serves the page, wasm_exec.js and the program until the
@@ -194,13 +180,7 @@ func goroot() string {
 // runPage runs one browser with one tab on url until the page reports its
 // exit code, throws, crashes, or ctx ends.
 func runPage(ctx context.Context, execPath, url string) (int, error) {
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(execPath),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-quic", true),
-	)
+	opts := browser.Options(execPath)
 	// The allocator makes a fresh --user-data-dir and removes it in cancel.
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	defer cancelAlloc()
