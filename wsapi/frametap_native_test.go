@@ -4,7 +4,6 @@ package wsapi
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"io"
 	"net/http"
@@ -12,29 +11,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/go-wsapi/wsapi/internal/wstest"
 )
 
 // frame builds a server frame: first is its first byte as on the wire.
 func frame(first byte, masked bool, payload []byte) []byte {
-	b := []byte{first}
-	var m byte
-	if masked {
-		m = 0x80
-	}
-	switch l := len(payload); {
-	case l <= 125:
-		b = append(b, m|byte(l))
-	case l <= 0xFFFF:
-		b = append(b, m|126)
-		b = binary.BigEndian.AppendUint16(b, uint16(l))
-	default:
-		b = append(b, m|127)
-		b = binary.BigEndian.AppendUint64(b, uint64(l))
-	}
-	if masked {
-		b = append(b, 0, 0, 0, 0) // a zero key leaves the payload as it is
-	}
-	return append(b, payload...)
+	return wstest.Raw(first, masked, payload).Append(nil)
 }
 
 // chunkConn is a connection whose reads return the stream in chunks of a

@@ -90,50 +90,79 @@ func (f Frame) Append(b []byte) []byte {
 // ErrTooLarge is returned by ReadFrame for a frame longer than its limit.
 var ErrTooLarge = errors.New("wstest: frame larger than the limit")
 
+// Raw is the frame whose first byte on the wire is first (FIN, the RSV
+// bits and the opcode, valid or not), with payload, masked with a fixed key
+// when masked.
+func Raw(first byte, masked bool, payload []byte) Frame {
+	return Frame{
+		Fin:     first&0x80 != 0,
+		RSV:     first >> 4 & 7,
+		Op:      first & 0x0F,
+		Masked:  masked,
+		Mask:    [4]byte{0x5a, 0x17, 0xc3, 0x2e},
+		Payload: payload,
+	}
+}
+
 // ReadFrame reads one frame and unmasks its payload. A frame whose length
 // exceeds limit is not read past its header: ReadFrame returns the header
 // and an error wrapping ErrTooLarge.
 func ReadFrame(r io.Reader, limit int64) (Frame, error) {
-	var f Frame
+	f, n, err := ReadHeader(r)
+	if err != nil {
+		return f, err
+	}
+	if n > uint64(limit) {
+		return f, fmt.Errorf("%w: %d bytes", ErrTooLarge, n)
+	}
+	return f, f.ReadPayload(r, n)
+}
+
+// ReadHeader reads one frame's header: the frame without its payload, and
+// the payload's length, for the caller to read with ReadPayload or to skip.
+// It returns io.EOF only for an end before the first byte.
+func ReadHeader(r io.Reader) (f Frame, n uint64, err error) {
 	var h [8]byte
 	if _, err := io.ReadFull(r, h[:2]); err != nil {
-		return f, err
+		return f, 0, err
 	}
 	f.Fin = h[0]&0x80 != 0
 	f.RSV = h[0] >> 4 & 7
 	f.Op = h[0] & 0x0F
 	f.Masked = h[1]&0x80 != 0
-	n := uint64(h[1] & 0x7F)
+	n = uint64(h[1] & 0x7F)
 	switch n {
 	case 126:
 		if _, err := io.ReadFull(r, h[:2]); err != nil {
-			return f, noEOF(err)
+			return f, 0, noEOF(err)
 		}
 		n = uint64(binary.BigEndian.Uint16(h[:2]))
 	case 127:
 		if _, err := io.ReadFull(r, h[:8]); err != nil {
-			return f, noEOF(err)
+			return f, 0, noEOF(err)
 		}
 		n = binary.BigEndian.Uint64(h[:8])
 	}
 	if f.Masked {
 		if _, err := io.ReadFull(r, f.Mask[:]); err != nil {
-			return f, noEOF(err)
+			return f, 0, noEOF(err)
 		}
 	}
-	if n > uint64(limit) {
-		return f, fmt.Errorf("%w: %d bytes", ErrTooLarge, n)
-	}
+	return f, n, nil
+}
+
+// ReadPayload reads the n bytes of f's payload into f.Payload, unmasked.
+func (f *Frame) ReadPayload(r io.Reader, n uint64) error {
 	f.Payload = make([]byte, n)
 	if _, err := io.ReadFull(r, f.Payload); err != nil {
-		return f, noEOF(err)
+		return noEOF(err)
 	}
 	if f.Masked {
 		for i := range f.Payload {
 			f.Payload[i] ^= f.Mask[i%4]
 		}
 	}
-	return f, nil
+	return nil
 }
 
 // noEOF turns an EOF inside a frame into io.ErrUnexpectedEOF: only an EOF

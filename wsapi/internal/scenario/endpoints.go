@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/go-wsapi/wsapi/internal/wstest"
 )
 
 // acceptOptions are the polite endpoints' options. Origins are not checked:
@@ -185,7 +187,7 @@ func closeParams(r *http.Request) (uint16, string, error) {
 // client's and records it. The handler returning closes TCP, which is the
 // server's job once both close frames have crossed.
 func (ss *session) serverClose(conn net.Conn, brw *bufio.ReadWriter, payload []byte) {
-	if err := writeFrame(brw.Writer, opClose, payload); err != nil {
+	if err := writeFrame(brw.Writer, wstest.OpClose, payload); err != nil {
 		ss.logf("write close: %v", err)
 	}
 	_ = conn.SetReadDeadline(time.Now().Add(ss.s.closeWait))
@@ -271,7 +273,7 @@ func (ss *session) push(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for i := 1; i <= n; i++ {
-		if err := writeFrame(brw.Writer, opText, fmt.Appendf(nil, "push %d", i)); err != nil {
+		if err := writeFrame(brw.Writer, wstest.OpText, fmt.Appendf(nil, "push %d", i)); err != nil {
 			ss.logf("push: %v", err)
 			break
 		}

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/go-wsapi/wsapi/internal/wstest"
 )
 
 // The endpoints of this file misbehave on purpose, each in one way a
@@ -37,8 +39,8 @@ type frameSpec struct {
 }
 
 var opcodeNames = map[string]byte{
-	"cont": opContinuation, "text": opText, "binary": opBinary,
-	"close": opClose, "ping": opPing, "pong": opPong,
+	"cont": wstest.OpContinuation, "text": wstest.OpText, "binary": wstest.OpBinary,
+	"close": wstest.OpClose, "ping": wstest.OpPing, "pong": wstest.OpPong,
 }
 
 var modifierBits = map[string]byte{"nofin": 0x80, "rsv1": 0x40, "rsv2": 0x20, "rsv3": 0x10}
@@ -83,7 +85,7 @@ func parseFrameSpec(s string) (frameSpec, error) {
 			return f, fmt.Errorf("bad hex %q", arg)
 		}
 		f.payload = p
-	case code == opClose && hasArg:
+	case code == wstest.OpClose && hasArg:
 		c, reason, _ := strings.Cut(arg, ":")
 		n, err := strconv.ParseUint(c, 10, 16)
 		if err != nil {
@@ -108,8 +110,8 @@ func (ss *session) sendFrames(w http.ResponseWriter, r *http.Request) {
 			ss.refuseBad(w, fmt.Sprintf("frame %q: %v", s, err))
 			return
 		}
-		out = appendFrame(out, f.first, f.masked, f.payload)
-		sentClose = sentClose || f.first&0x0F == opClose
+		out = wstest.Raw(f.first, f.masked, f.payload).Append(out)
+		sentClose = sentClose || f.first&0x0F == wstest.OpClose
 	}
 	_, brw, ok := ss.rawAccept(w, r, handshakeReply{})
 	if !ok {
@@ -129,19 +131,19 @@ func (ss *session) reset(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h, err := readFrameHeader(brw.Reader)
+	h, n, err := wstest.ReadHeader(brw.Reader)
 	if err == nil {
-		err = checkFrame(h)
+		err = checkFrame(h, n)
 	}
 	if err == nil {
-		_, err = io.CopyN(io.Discard, brw.Reader, int64(h.length))
+		_, err = io.CopyN(io.Discard, brw.Reader, int64(n))
 	}
 	if err != nil {
 		ss.logf("reset: %v", err)
 		ss.record("gone")
 		return
 	}
-	ss.record("recv %s %d", map[byte]string{opText: "text", opBinary: "binary"}[h.opcode], h.length)
+	ss.record("recv %s %d", map[byte]string{wstest.OpText: "text", wstest.OpBinary: "binary"}[h.Op], n)
 	if tc, ok := conn.(*net.TCPConn); ok {
 		_ = tc.SetLinger(0)
 	}
@@ -187,7 +189,7 @@ func (ss *session) flood(w http.ResponseWriter, r *http.Request) {
 			default:
 			}
 			mu.Lock()
-			err := writeFrame(brw.Writer, opText, fmt.Appendf(nil, "flood %d", i))
+			err := writeFrame(brw.Writer, wstest.OpText, fmt.Appendf(nil, "flood %d", i))
 			mu.Unlock()
 			if err != nil {
 				return
@@ -211,7 +213,7 @@ func (ss *session) flood(w http.ResponseWriter, r *http.Request) {
 	}
 	// The handler returning then closes TCP, as the server of a finished
 	// closing handshake should.
-	if err := send(opClose, closePayload(code, reason)); err != nil {
+	if err := send(wstest.OpClose, closePayload(code, reason)); err != nil {
 		ss.logf("flood close: %v", err)
 	}
 }

@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/go-wsapi/wsapi/internal/wstest"
 )
 
 // testServer starts s (a default Server when nil) and returns the ws:// base
@@ -493,7 +495,7 @@ func TestDeadURL(t *testing.T) {
 
 func TestAcceptKey(t *testing.T) {
 	// The example of RFC 6455 section 1.3.
-	if got := acceptKey("dGhlIHNhbXBsZSBub25jZQ=="); got != "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" {
+	if got := wstest.AcceptKey("dGhlIHNhbXBsZSBub25jZQ=="); got != "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" {
 		t.Errorf("acceptKey: %q", got)
 	}
 }
@@ -531,15 +533,7 @@ func dialRaw(t *testing.T, ws, path string) *rawClient {
 // send writes one masked frame.
 func (rc *rawClient) send(fin bool, opcode byte, payload []byte) {
 	rc.t.Helper()
-	b := []byte{opcode, 0x80 | byte(len(payload))}
-	if fin {
-		b[0] |= 0x80
-	}
-	mask := []byte{1, 2, 3, 4}
-	b = append(b, mask...)
-	for i, c := range payload {
-		b = append(b, c^mask[i%4])
-	}
+	b := wstest.Frame{Fin: fin, Op: opcode, Masked: true, Mask: [4]byte{1, 2, 3, 4}, Payload: payload}.Append(nil)
 	if _, err := rc.conn.Write(b); err != nil {
 		rc.t.Fatal(err)
 	}
@@ -548,44 +542,40 @@ func (rc *rawClient) send(fin bool, opcode byte, payload []byte) {
 // recv reads one frame, which must be unmasked.
 func (rc *rawClient) recv() (byte, []byte) {
 	rc.t.Helper()
-	h, err := readFrameHeader(rc.br)
+	h, err := wstest.ReadFrame(rc.br, maxControlRead)
 	if err != nil {
 		rc.t.Fatal(err)
 	}
-	if h.masked || !h.fin {
-		rc.t.Fatalf("server frame masked=%v fin=%v", h.masked, h.fin)
+	if h.Masked || !h.Fin {
+		rc.t.Fatalf("server frame masked=%v fin=%v", h.Masked, h.Fin)
 	}
-	p, err := readControlPayload(rc.br, h)
-	if err != nil {
-		rc.t.Fatal(err)
-	}
-	return h.opcode, p
+	return h.Op, h.Payload
 }
 
 func TestRawFrames(t *testing.T) {
 	ws := testServer(t, nil)
 
 	rc := dialRaw(t, ws, "/pick?id=raw1")
-	rc.send(false, opText, []byte("ab"))
-	rc.send(false, opContinuation, []byte("cd"))
-	rc.send(true, opPing, []byte("p"))
-	if op, p := rc.recv(); op != opPong || string(p) != "p" {
+	rc.send(false, wstest.OpText, []byte("ab"))
+	rc.send(false, wstest.OpContinuation, []byte("cd"))
+	rc.send(true, wstest.OpPing, []byte("p"))
+	if op, p := rc.recv(); op != wstest.OpPong || string(p) != "p" {
 		t.Fatalf("got opcode %d %q, want pong", op, p)
 	}
-	rc.send(true, opContinuation, []byte("e"))
-	rc.send(true, opBinary, nil)
-	rc.send(true, opClose, binary.BigEndian.AppendUint16(nil, 3001))
-	if op, p := rc.recv(); op != opClose || binary.BigEndian.Uint16(p) != 3001 || len(p) != 2 {
+	rc.send(true, wstest.OpContinuation, []byte("e"))
+	rc.send(true, wstest.OpBinary, nil)
+	rc.send(true, wstest.OpClose, binary.BigEndian.AppendUint16(nil, 3001))
+	if op, p := rc.recv(); op != wstest.OpClose || binary.BigEndian.Uint16(p) != 3001 || len(p) != 2 {
 		t.Fatalf("got opcode %d %q, want the close frame echoed", op, p)
 	}
 	checkLines(t, observe(t, ws, "raw1"),
 		`request protocols="" extensions=""`, "recv text 5", "recv binary 0", `close 3001 ""`)
 
 	rc = dialRaw(t, ws, "/close-empty?id=raw2")
-	if op, p := rc.recv(); op != opClose || len(p) != 0 {
+	if op, p := rc.recv(); op != wstest.OpClose || len(p) != 0 {
 		t.Fatalf("got opcode %d %q, want an empty close frame", op, p)
 	}
-	rc.send(true, opClose, []byte{3})
+	rc.send(true, wstest.OpClose, []byte{3})
 	checkLines(t, observe(t, ws, "raw2"), `request protocols="" extensions=""`, `bad close "\x03"`)
 }
 
