@@ -143,8 +143,8 @@ func encode(v any) *message {
 // room is the chat room: its members, their nicks and the seq.
 //
 // Everything happens under mu, so that seq numbers go out in order, but
-// nothing under mu waits: a member gets a message by a send on its queue
-// that fails when the queue is full, and such a member is kicked out.
+// nothing under mu waits: a member gets a message by client.send, which
+// fails when its queue is full, and such a member is kicked out.
 type room struct {
 	mu      sync.Mutex
 	seq     int64
@@ -171,7 +171,7 @@ func (r *room) join(c *client) {
 	c.roomSlot = len(r.clients)
 	r.clients = append(r.clients, c)
 	// The queue is new and holds at least two messages: this cannot fail.
-	c.queue <- encode(event{Type: "welcome", Nick: c.nick, Seq: r.seq, Time: stamp(time.Now())})
+	c.send(encode(event{Type: "welcome", Nick: c.nick, Seq: r.seq, Time: stamp(time.Now())}))
 	r.publish("join", c.nick, "")
 }
 
@@ -236,9 +236,7 @@ func (r *room) publish(typ, nick, text string) {
 	m := encode(event{Type: typ, Nick: nick, Text: text, Seq: r.seq, Time: stamp(time.Now())})
 	var slow []*client
 	for _, c := range r.clients {
-		select {
-		case c.queue <- m:
-		default:
+		if !c.send(m) {
 			slow = append(slow, c)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -29,61 +28,79 @@ type closing struct {
 
 // client is one WebSocket connection.
 //
-// Its handler goroutine reads; the writer goroutine (writeLoop) owns the
-// data frames. Whoever decides that the connection must end records why
-// with setClose, first one wins, so the log tells the real cause:
-//   - kick, from the room, never waits: it cancels ctx, which stops the
-//     writer and starts closeKicked (a context.AfterFunc), the close
-//     handshake in a goroutine of its own;
-//   - goAway, from Shutdown, never waits either: it tells the writer to
-//     send what its queue holds first, and then to cancel ctx, so that a
-//     room event that reached one member's socket reaches every member's;
+// Its handler goroutine reads, and on /ws/echo writes the echoes too. An
+// idle connection has no other goroutine, since each costs a stack and
+// a server may hold many idle connections: a writer (writeLoop) runs only
+// while the queue holds something, pings come from a timer whose function
+// re-arms it, and only /ws/ticks, never idle, keeps a writer (tickLoop).
+//
+// Whoever decides that the connection must end records why with setClose,
+// first one wins, so the log tells the real cause:
+//   - kick, from the room, never waits: it stops the writer and starts
+//     the close handshake in a goroutine of its own (closeConn);
+//   - goAway, from Shutdown, never waits either: the writer, if one runs,
+//     sends what the queue holds first and then the close, so that a room
+//     event that reached one member's socket reaches every member's;
 //   - a failed ping cuts the connection at once: a dead peer would not
 //     answer a close frame;
 //   - otherwise the handler closes, after its read loop ends, in finish.
 type client struct {
-	srv      *Server
-	ep       *endpoint
-	conn     *websocket.Conn
-	netConn  net.Conn // the hijacked connection, for Shutdown's last resort
-	remote   string
-	nick     string // the chat nick: asked for, then given by the room
-	start    time.Time
-	queue    chan *message
-	ctx      context.Context // done once the client must stop writing
-	cancel   context.CancelFunc
-	writers  sync.WaitGroup // the writer and a ping in flight
-	pinging  atomic.Bool
-	limit    *limiter // messages received: the read loop's only
-	roomSlot int      // index in room.clients, under room.mu; -1 when out
+	srv       *Server
+	ep        *endpoint
+	conn      *websocket.Conn
+	netConn   net.Conn // the hijacked connection, for Shutdown's last resort
+	remote    string
+	nick      string // the chat nick: asked for, then given by the room
+	start     time.Time
+	sendQueue int      // Options.SendQueue
+	limit     *limiter // messages received: the read loop's only
+	roomSlot  int      // index in room.clients, under room.mu; -1 when out
 
-	goodbye chan struct{} // closed by goAway
+	// writers counts the writer, the closer and a ping in flight. Add is
+	// called with mu held and never once finished is set, so that finish
+	// may Wait.
+	writers sync.WaitGroup
 
-	closeMu    sync.Mutex
-	closeSet   bool
-	closeInfo  closing
-	stopCloser func() bool
-	closerDone chan struct{}
+	mu           sync.Mutex // guards what follows
+	queue        []*message // for the writer; nil when empty
+	inflight     int        // taken by the writer and not yet written
+	writing      bool       // a writer runs
+	stopped      bool       // no more data frames: kicked, failed or finished
+	goodbye      bool       // goAway: close once the queue is sent
+	closeStarted bool       // closeConn or finish has the close in hand
+	finished     bool       // finish has begun: no more goroutines
+	closeSet     bool
+	closeInfo    closing
+	pings        *time.Timer   // nil until start
+	wake         chan struct{} // /ws/ticks: closed to stop tickLoop
 }
 
 func newClient(s *Server, ep *endpoint, conn *websocket.Conn, netConn net.Conn, remote, nick string) *client {
-	c := &client{
-		srv:        s,
-		ep:         ep,
-		conn:       conn,
-		netConn:    netConn,
-		remote:     remote,
-		nick:       nick,
-		start:      time.Now(),
-		queue:      make(chan *message, s.opts.SendQueue),
-		limit:      newLimiter(s.opts.RateLimit, s.opts.RateBurst, time.Now()),
-		roomSlot:   -1,
-		goodbye:    make(chan struct{}),
-		closerDone: make(chan struct{}),
+	return &client{
+		srv:       s,
+		ep:        ep,
+		conn:      conn,
+		netConn:   netConn,
+		remote:    remote,
+		nick:      nick,
+		start:     time.Now(),
+		sendQueue: s.opts.SendQueue,
+		limit:     newLimiter(s.opts.RateLimit, s.opts.RateBurst, time.Now()),
+		roomSlot:  -1,
 	}
-	c.ctx, c.cancel = context.WithCancel(context.Background())
-	c.stopCloser = context.AfterFunc(c.ctx, c.closeKicked)
-	return c
+}
+
+// run starts the pings and, on /ws/ticks, the writer.
+func (c *client) run() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pings = time.AfterFunc(c.srv.opts.PingInterval, c.ping)
+	if c.ep.ticks && !c.stopped && !c.goodbye {
+		c.wake = make(chan struct{})
+		c.writing = true
+		c.writers.Add(1)
+		go c.tickLoop()
+	}
 }
 
 func (c *client) since() time.Duration {
@@ -92,8 +109,12 @@ func (c *client) since() time.Duration {
 
 // setClose records why the connection ends, unless that is known already.
 func (c *client) setClose(code websocket.StatusCode, reason, by string) bool {
-	c.closeMu.Lock()
-	defer c.closeMu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.setCloseLocked(code, reason, by)
+}
+
+func (c *client) setCloseLocked(code websocket.StatusCode, reason, by string) bool {
 	if c.closeSet {
 		return false
 	}
@@ -103,16 +124,72 @@ func (c *client) setClose(code websocket.StatusCode, reason, by string) bool {
 }
 
 func (c *client) closeState() closing {
-	c.closeMu.Lock()
-	defer c.closeMu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	return c.closeInfo
+}
+
+// send queues m for the writer, starting one if none runs, and reports
+// whether there was room. It never waits: the room calls it with its lock
+// held. A client that is going drops m.
+func (c *client) send(m *message) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stopped || c.closeStarted {
+		return true
+	}
+	if len(c.queue)+c.inflight >= c.sendQueue {
+		return false
+	}
+	c.queue = append(c.queue, m)
+	if !c.writing && !c.finished {
+		c.writing = true
+		c.writers.Add(1)
+		go c.writeLoop()
+	}
+	return true
+}
+
+// stopLocked stops the data frames, with c.mu held.
+func (c *client) stopLocked() {
+	c.stopped = true
+	c.wakeLocked()
+}
+
+// wakeLocked makes tickLoop look at the state, with c.mu held.
+func (c *client) wakeLocked() {
+	if c.wake == nil {
+		return
+	}
+	select {
+	case <-c.wake:
+	default:
+		close(c.wake)
+	}
+}
+
+// startCloseLocked runs closeConn in a goroutine, unless the close is in
+// hand already; with c.mu held.
+func (c *client) startCloseLocked() {
+	if c.closeStarted || c.finished {
+		return
+	}
+	c.closeStarted = true
+	c.writers.Add(1)
+	go func() {
+		defer c.writers.Done()
+		c.closeConn()
+	}()
 }
 
 // kick asks for the connection to be closed with code and reason, and
 // returns at once: the room calls it with its lock held.
 func (c *client) kick(code websocket.StatusCode, reason string) {
-	if c.setClose(code, reason, "server") {
-		c.cancel()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.setCloseLocked(code, reason, "server") {
+		c.stopLocked()
+		c.startCloseLocked()
 	}
 }
 
@@ -120,16 +197,36 @@ func (c *client) kick(code websocket.StatusCode, reason string) {
 // the writer has sent what the queue holds, and returns at once. Nothing
 // is queued after it: Shutdown closes the room first.
 func (c *client) goAway(code websocket.StatusCode, reason string) {
-	if c.setClose(code, reason, "server") {
-		close(c.goodbye)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.setCloseLocked(code, reason, "server") {
+		return
+	}
+	c.goodbye = true
+	if c.writing {
+		c.wakeLocked() // the writer closes when it is done
+	} else {
+		c.startCloseLocked()
 	}
 }
 
-// closeKicked runs the close handshake that kick asked for. It may wait
-// for a slow peer (coder/websocket bounds each step to 5s), which is why
-// it has a goroutine of its own.
-func (c *client) closeKicked() {
-	defer close(c.closerDone)
+// retireLocked ends a writer, with c.mu held, and reports whether it must
+// close the connection on its way out (goAway was waiting for it).
+func (c *client) retireLocked() bool {
+	c.writing = false
+	c.queue = nil
+	c.inflight = 0
+	if c.goodbye && !c.closeStarted && !c.finished {
+		c.closeStarted = true
+		return true
+	}
+	return false
+}
+
+// closeConn runs the close handshake that kick or goAway asked for. It
+// may wait for a slow peer (coder/websocket bounds each step to 5s), which
+// is why it never runs under a lock or in the room's way.
+func (c *client) closeConn() {
 	cl := c.closeState()
 	c.conn.Close(cl.code, cl.reason)
 }
@@ -137,12 +234,19 @@ func (c *client) closeKicked() {
 // finish closes the connection once the read loop has ended with err, and
 // waits for the client's goroutines. It returns how the connection ended.
 func (c *client) finish(err error) closing {
-	if !c.stopCloser() {
-		<-c.closerDone // kicked: closeKicked did it
-	} else {
+	c.mu.Lock()
+	c.finished = true
+	c.stopLocked()
+	closer := c.closeStarted
+	c.closeStarted = true
+	if c.pings != nil {
+		c.pings.Stop()
+	}
+	c.mu.Unlock()
+
+	if !closer {
 		c.setClose(closeCause(err))
 		cl := c.closeState()
-		c.cancel()
 		if cl.by == "client" || cl.code == websocket.StatusAbnormalClosure {
 			// The peer closed (coder/websocket has answered), or went
 			// away, or stopped answering pings: no handshake to do.
@@ -180,85 +284,107 @@ func closeCause(err error) (websocket.StatusCode, string, string) {
 	}
 }
 
-// writeLoop sends what the queue holds, the pings and, on /ws/ticks, the
-// quotes, until ctx ends or a write fails (which closes the connection,
-// and so ends the read loop too).
+// writeLoop sends what the queue holds and returns once it is empty, or
+// when the client is stopped or a write fails (which closes the
+// connection, and so ends the read loop too). It takes the whole queue at
+// a time, and hands the emptied slice back for the next round.
 func (c *client) writeLoop() {
 	defer c.writers.Done()
-	pings := time.NewTicker(c.srv.opts.PingInterval)
-	defer pings.Stop()
-
-	var tickC <-chan time.Time
-	var q *quotes
-	if c.ep.ticks {
-		q = newQuotes()
-		if c.write(q.next()) != nil {
+	var batch []*message
+	for {
+		c.mu.Lock()
+		clear(batch)
+		c.inflight = 0
+		if c.stopped || len(c.queue) == 0 {
+			bye := c.retireLocked()
+			c.mu.Unlock()
+			if bye {
+				c.closeConn()
+			}
 			return
 		}
-		t := time.NewTicker(c.srv.opts.TickInterval)
-		defer t.Stop()
-		tickC = t.C
-	}
+		batch, c.queue = c.queue, batch[:0]
+		c.inflight = len(batch)
+		c.mu.Unlock()
 
-	for c.ctx.Err() == nil {
-		var err error
+		for _, m := range batch {
+			if c.write(m) != nil {
+				c.mu.Lock()
+				c.stopped = true
+				bye := c.retireLocked()
+				c.mu.Unlock()
+				if bye {
+					c.closeConn()
+				}
+				return
+			}
+		}
+	}
+}
+
+// tickLoop is the writer of /ws/ticks: a quote at once, then one every
+// TickInterval, until it is woken (the client is stopped or going away)
+// or a write fails.
+func (c *client) tickLoop() {
+	defer c.writers.Done()
+	q := newQuotes()
+	err := c.write(q.next())
+	t := time.NewTicker(c.srv.opts.TickInterval)
+	defer t.Stop()
+	for err == nil {
 		select {
-		case <-c.ctx.Done():
-			return
-		case <-c.goodbye:
-			c.drain()
-			c.cancel() // closeKicked sends the close frame
-			return
-		case m := <-c.queue:
-			err = c.write(m)
-		case <-tickC:
+		case <-c.wake:
+			err = errStopped
+		case <-t.C:
 			// A slow reader makes the ticker drop ticks: the rate holds
 			// and nothing piles up.
 			err = c.write(q.next())
-		case <-pings.C:
-			if c.pinging.CompareAndSwap(false, true) {
-				c.writers.Add(1)
-				go c.ping()
-			}
 		}
-		if err != nil {
-			return
-		}
+	}
+	c.mu.Lock()
+	c.stopped = true
+	bye := c.retireLocked()
+	c.mu.Unlock()
+	if bye {
+		c.closeConn()
 	}
 }
 
-// drain sends what the queue holds, until it is empty or the connection
-// fails.
-func (c *client) drain() {
-	for c.ctx.Err() == nil {
-		select {
-		case m := <-c.queue:
-			if c.write(m) != nil {
-				return
-			}
-		default:
-			return
-		}
-	}
-}
+// errStopped ends tickLoop when it is woken.
+var errStopped = errors.New("stopped")
 
 // write sends m. Its context has no deadline (one would cost a timer per
 // message); a peer that stops reading is found by the queue filling up or
 // by the next ping.
 func (c *client) write(m *message) error {
-	return c.conn.Write(context.Background(), m.typ, m.data)
+	return c.conn.Write(context0, m.typ, m.data)
 }
 
-// ping runs in a goroutine of its own, so that waiting for the pong never
-// holds up the writer and its queue.
+// ping runs in the goroutine of the pings timer, so that waiting for the
+// pong never holds up a writer, and re-arms the timer when the pong comes.
+// An idle connection has no goroutine between two pings.
 func (c *client) ping() {
+	c.mu.Lock()
+	if c.finished || c.stopped || c.closeStarted {
+		c.mu.Unlock()
+		return
+	}
+	c.writers.Add(1)
+	c.mu.Unlock()
 	defer c.writers.Done()
-	defer c.pinging.Store(false)
+
 	ctx, cancel := context.WithTimeout(context.Background(), c.srv.opts.PingTimeout)
-	defer cancel()
 	err := c.conn.Ping(ctx)
-	if errors.Is(err, context.DeadlineExceeded) &&
-		c.setClose(websocket.StatusAbnormalClosure, "ping timeout", "server") {
+	cancel()
+	switch {
+	case err == nil:
+		c.mu.Lock()
+		if !c.finished {
+			c.pings.Reset(c.srv.opts.PingInterval)
+		}
+		c.mu.Unlock()
+	case errors.Is(err, context.DeadlineExceeded) &&
+		c.setClose(websocket.StatusAbnormalClosure, "ping timeout", "server"):
 		c.conn.CloseNow()
 	}
 }

@@ -24,12 +24,11 @@ var echoEndpoint = &endpoint{
 			if err != nil {
 				return err
 			}
-			// An echo client that does not read stops being read: the
-			// queue fills, this send waits, and TCP pushes back.
-			select {
-			case c.queue <- &message{typ: typ, data: data}:
-			case <-c.ctx.Done():
-				return context.Cause(c.ctx)
+			// Written from here, like a bare echo server does: an echo
+			// client that does not read stops being read, and TCP
+			// pushes back. No queue, no writer goroutine.
+			if err := c.conn.Write(context0, typ, data); err != nil {
+				return err
 			}
 		}
 	},

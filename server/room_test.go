@@ -3,7 +3,6 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -12,11 +11,25 @@ import (
 )
 
 // fakeClient is a room member without a connection: its queue is all the
-// room sees.
+// room sees. It is finished, so that it never starts a goroutine: nothing
+// writes, or closes, on its behalf.
 func fakeClient(nick string, queue int) *client {
-	c := &client{nick: nick, queue: make(chan *message, queue), roomSlot: -1}
-	c.ctx, c.cancel = context.WithCancel(context.Background())
-	return c
+	return &client{nick: nick, sendQueue: queue, roomSlot: -1, finished: true}
+}
+
+// takeEvents empties c's queue and decodes it.
+func takeEvents(t *testing.T, c *client) []event {
+	t.Helper()
+	var events []event
+	for _, m := range c.queue {
+		var e event
+		if err := json.Unmarshal(m.data, &e); err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, e)
+	}
+	c.queue = nil
+	return events
 }
 
 // TestPublishNeverWaits publishes from the test goroutine to a member that
@@ -36,7 +49,7 @@ func TestPublishNeverWaits(t *testing.T) {
 	r.leave(slow) // no second leave
 	r.leave(fast)
 
-	if slow.ctx.Err() == nil {
+	if !slow.stopped {
 		t.Fatal("slow was not kicked")
 	}
 	if got := slow.closeState(); got != (closing{websocket.StatusPolicyViolation, "too slow", "server"}) {
@@ -46,14 +59,7 @@ func TestPublishNeverWaits(t *testing.T) {
 		t.Errorf("slow's queue holds %d", len(slow.queue))
 	}
 
-	var events []event
-	for len(fast.queue) > 0 {
-		var e event
-		if err := json.Unmarshal((<-fast.queue).data, &e); err != nil {
-			t.Fatal(err)
-		}
-		events = append(events, e)
-	}
+	events := takeEvents(t, fast)
 	// welcome 1, join 2, say 3 (slow's queue is now full), say 4 drops
 	// slow: leave 5, then the other 98 says, 6 to 103.
 	want := []event{{Type: "welcome", Nick: "fast", Seq: 1}, {Type: "join", Nick: "fast", Seq: 2}}
@@ -91,9 +97,7 @@ func TestPublishCascade(t *testing.T) {
 		t.Fatalf("slots a %d b %d keep %d, %d clients", a.roomSlot, b.roomSlot, keep.roomSlot, len(r.clients))
 	}
 	var got []string
-	for len(keep.queue) > 0 {
-		var e event
-		json.Unmarshal((<-keep.queue).data, &e)
+	for _, e := range takeEvents(t, keep) {
 		got = append(got, e.Type+" "+e.Nick)
 	}
 	want := "[welcome keep join keep leave b]"

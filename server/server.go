@@ -54,11 +54,13 @@
 //
 // # Connections
 //
-// Each connection has two goroutines: its handler, which reads, and a
-// writer, which drains a queue of at most Options.SendQueue messages and
-// sends the pings. The chat room publishes by a send on each queue that
-// never waits; a client whose queue is full is closed with 1008 "too slow"
-// and leaves the room. No lock is held while writing to a socket.
+// An idle connection costs one goroutine, its handler, which reads (and
+// on /ws/echo writes the echo, so that a client that does not read stops
+// being read). A writer goroutine runs only while the connection's queue
+// of at most Options.SendQueue messages holds something, and pings come
+// from a timer. The chat room publishes by appending to each queue, which
+// never waits; a client whose queue is full is closed with 1008 "too
+// slow" and leaves the room. No lock is held while writing to a socket.
 //
 // The package is native only: it does not build for js/wasm, where
 // coder/websocket has no server side.
@@ -254,8 +256,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, ep *endpoint, n
 	s.opts.Logger.Info("ws open", attrs...)
 
 	if ok {
-		c.writers.Add(1)
-		go c.writeLoop()
+		c.run()
 		err = ep.read(s, c)
 		if ep.closed != nil {
 			ep.closed(s, c)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -209,6 +210,64 @@ func TestChatBadMessage(t *testing.T) {
 		})
 	}
 	ts.logs.wait(t, isClose("/ws/chat", 1008))
+}
+
+// TestIdleGoroutines: an idle connection has one goroutine, its handler.
+// Memory per idle connection is what a server of many runs out of first,
+// and a goroutine costs a stack: no writer may wait on an empty queue,
+// and the pings need no goroutine between two of them.
+func TestIdleGoroutines(t *testing.T) {
+	checkGoroutines(t)
+	ts := startServer(t, &server.Options{PingInterval: 50 * time.Millisecond})
+	ctx := testContext(t)
+
+	const n = 5
+	for range n {
+		for _, path := range []string{"/ws/echo", "/ws/chat"} {
+			c := dial(t, ctx, ts, path, nil)
+			// Reading answers the pings, and takes the chat's joins.
+			go func() {
+				for {
+					if _, _, err := c.Read(ctx); err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}
+	// A ping in flight has a goroutine for as long as it takes: the
+	// count must fall to one a connection between two pings.
+	var got int
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		if got = serverGoroutines(); got == 2*n {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got != 2*n {
+		buf := make([]byte, 1<<20)
+		t.Fatalf("%d goroutines in package server for %d idle connections:\n%s", got, 2*n, buf[:runtime.Stack(buf, true)])
+	}
+	// The pings go on all the same.
+	time.Sleep(200 * time.Millisecond)
+	for _, l := range ts.logs.lines() {
+		if l["msg"] == "ws close" {
+			t.Errorf("closed: %v", l)
+		}
+	}
+}
+
+// serverGoroutines counts the goroutines running code of package server.
+func serverGoroutines() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	n := 0
+	for g := range bytes.SplitSeq(buf, []byte("\n\n")) {
+		if bytes.Contains(g, []byte("/wsapi/server.")) {
+			n++
+		}
+	}
+	return n
 }
 
 func TestTicks(t *testing.T) {
