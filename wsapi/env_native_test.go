@@ -57,6 +57,10 @@ func checkLeaks() int {
 // runtimeCounts holds each runtime's scenario results, for the summary.
 var runtimeCounts = map[string][2]int{} // runtime -> {passed, ran}
 
+// printSummary prints the scenario counts of the run, and writes them to
+// the file WSAPI_SUMMARY names (make test prints it last). A run in which
+// no scenario ran, such as -run '^$' -bench, prints nothing: benchstat
+// reads that output.
 func printSummary() {
 	countMu.Lock()
 	defer countMu.Unlock()
@@ -74,7 +78,9 @@ func printSummary() {
 		total[1] += c[1]
 	}
 	fmt.Fprintf(&b, "\nscenarios: %d passed, %d failed\n", total[0], total[1]-total[0])
-	fmt.Print(b.String())
+	if ranScenarios > 0 || len(runtimeCounts) > 0 {
+		fmt.Print(b.String())
+	}
 	if f := os.Getenv("WSAPI_SUMMARY"); f != "" {
 		os.WriteFile(f, []byte(b.String()), 0o644)
 	}
