@@ -4,6 +4,7 @@ package wsapi_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -21,17 +22,22 @@ import (
 // coder/websocket (its allocating Read, and a Reader into a reused buffer).
 // One op is one message echoed. The three clients run one after the other
 // within each size and depth, but -count N runs each of them N times in a
-// row; to interleave the counts too, repeat -count 1. Compare with
-// benchstat, on the benchmark lines alone (the test binary prints its
-// scenario summary too):
+// row; to interleave the counts too, run the test binary N times with
+// -count 1, rotating the order of the clients with -benchrotate, as make
+// bench does (ci/bench.sh), and compare with benchstat:
 //
-//	for i in 1 2 3 4 5 6; do go test -run '^$' -bench Echo -count 1 ./wsapi; done |
-//		grep -E '^(Benchmark|goos|goarch|pkg|cpu)' > bench.txt
+//	go test -c -o /tmp/wsapi.test ./wsapi && cd wsapi &&
+//	for i in 0 1 2 3 4 5; do /tmp/wsapi.test -test.run '^$' -test.bench Echo -benchrotate $i; done > bench.txt
 //	benchstat -col /client bench.txt
+//	go run ../bench/cmd/nativebench bench.txt
 
 var benchSizes = []int{16, 512, 64 << 10}
 
 var benchInFlight = []int{1, 32}
+
+var benchClients = []string{"wsapi", "coder-read", "coder-reader"}
+
+var benchRotate = flag.Int("benchrotate", 0, "BenchmarkEcho: start the order of the clients at the `n`th (mod 3), so that interleaved runs take turns going first")
 
 func BenchmarkEcho(b *testing.B) {
 	srv := httptest.NewServer(http.HandlerFunc(benchEchoServer))
@@ -41,7 +47,9 @@ func BenchmarkEcho(b *testing.B) {
 		for _, inFlight := range benchInFlight {
 			// The clients alternate inside each size and depth, so a
 			// drift of the machine hits all three alike.
-			for _, client := range []string{"wsapi", "coder-read", "coder-reader"} {
+			n := len(benchClients)
+			for i := range n {
+				client := benchClients[((i+*benchRotate)%n+n)%n]
 				name := fmt.Sprintf("size=%d/inflight=%d/client=%s", size, inFlight, client)
 				b.Run(name, func(b *testing.B) {
 					b.SetBytes(int64(size))
