@@ -1,0 +1,402 @@
+//go:build !js
+
+// Command nativebench sums up the native benchmarks of `make bench` (item
+// 1): it reads the output of wsapi's BenchmarkEcho, run several times
+// (ci/bench.sh runs the test binary once per count, so that the counts
+// interleave), and writes the ratios of wsapi to raw coder/websocket as a
+// report.Section for benchreport.
+//
+// For each message size and number in flight, the throughput ratio is
+// coder/websocket's ns/op over wsapi's, paired by run (the clients of one
+// size and depth run next to each other in every run), and its median over
+// the runs, with the distribution-free confidence interval of that median.
+// The target, wsapi ≥ 0.95× and at most 2 more allocations per message, is
+// judged against coder/websocket's allocating Read; its Reader into a
+// reused buffer is shown beside, as information (see the note it writes).
+//
+// It parses the standard benchmark format itself, so that the module
+// needs no golang.org/x/perf; benchstat prints the full comparison.
+//
+//	go run ./bench/cmd/nativebench -json .cache/bench/1-native.json .cache/bench/native.txt
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/go-wsapi/wsapi/bench/internal/report"
+)
+
+// The targets of issue 4, item 1.
+const (
+	minRatio     = 0.95 // wsapi's throughput over coder/websocket's
+	maxMoreAlloc = 2    // allocations per message above coder/websocket's
+)
+
+// The clients of BenchmarkEcho, as its names have them.
+const (
+	wsapiClient  = "wsapi"
+	readClient   = "coder-read"
+	readerClient = "coder-reader"
+)
+
+func main() {
+	jsonOut := flag.String("json", "", "write the results to this `file` for benchreport")
+	flag.Usage = func() {
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: nativebench [-json file] [bench.txt]\n\nReads go test -bench output of wsapi's BenchmarkEcho (standard input when no file is named).")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	in := io.Reader(os.Stdin)
+	if flag.NArg() > 1 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	if flag.NArg() == 1 {
+		f, err := os.Open(flag.Arg(0))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "nativebench:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		in = f
+	}
+	s, err := run(in)
+	if err == nil {
+		s.Print(os.Stdout)
+		err = s.Write(*jsonOut)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "nativebench:", err)
+		os.Exit(1)
+	}
+}
+
+// case_ is one size and depth of BenchmarkEcho.
+type case_ struct{ size, inFlight int }
+
+// sample is one result line: one client's figures in one run.
+type sample struct{ ns, bytes, allocs float64 }
+
+// results holds every sample, by case and client, in the order of the
+// runs.
+type results map[case_]map[string][]sample
+
+// parse reads the benchmark lines of BenchmarkEcho, such as
+//
+//	BenchmarkEcho/size=16/inflight=1/client=wsapi-2  42028  36049 ns/op  0.44 MB/s  32 B/op  2 allocs/op
+//
+// and skips every other line.
+func parse(r io.Reader) (results, error) {
+	res := results{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) < 4 || !strings.HasPrefix(f[0], "BenchmarkEcho/") {
+			continue
+		}
+		if _, err := strconv.Atoi(f[1]); err != nil {
+			continue // not a result line: a benchmark's log
+		}
+		c, client, ok := parseName(f[0])
+		if !ok {
+			return nil, fmt.Errorf("cannot read the name of %q", sc.Text())
+		}
+		s := sample{ns: math.NaN(), bytes: math.NaN(), allocs: math.NaN()}
+		for i := 2; i+1 < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil {
+				return nil, fmt.Errorf("cannot read %q in %q", f[i], sc.Text())
+			}
+			switch f[i+1] {
+			case "ns/op":
+				s.ns = v
+			case "B/op":
+				s.bytes = v
+			case "allocs/op":
+				s.allocs = v
+			}
+		}
+		if math.IsNaN(s.ns) || s.ns <= 0 {
+			return nil, fmt.Errorf("no ns/op in %q", sc.Text())
+		}
+		if res[c] == nil {
+			res[c] = map[string][]sample{}
+		}
+		res[c][client] = append(res[c][client], s)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if len(res) == 0 {
+		return nil, errors.New("no BenchmarkEcho results")
+	}
+	return res, nil
+}
+
+// parseName reads "BenchmarkEcho/size=16/inflight=1/client=wsapi-2".
+func parseName(name string) (c case_, client string, ok bool) {
+	// The -GOMAXPROCS suffix, which go test leaves out when it is 1.
+	if i := strings.LastIndexByte(name, '-'); i > 0 {
+		if _, err := strconv.Atoi(name[i+1:]); err == nil {
+			name = name[:i]
+		}
+	}
+	parts := strings.Split(name, "/")[1:]
+	for _, p := range parts {
+		k, v, _ := strings.Cut(p, "=")
+		var err error
+		switch k {
+		case "size":
+			c.size, err = strconv.Atoi(v)
+		case "inflight":
+			c.inFlight, err = strconv.Atoi(v)
+		case "client":
+			client = v
+		}
+		if err != nil {
+			return c, "", false
+		}
+	}
+	return c, client, c.size > 0 && c.inFlight > 0 && client != ""
+}
+
+// run reads the results and makes the section: for each case, its
+// throughput against Read (with the target), against Reader (information)
+// and its allocations against Read (with the target).
+func run(r io.Reader) (*report.Section, error) {
+	res, err := parse(r)
+	if err != nil {
+		return nil, err
+	}
+	cases := make([]case_, 0, len(res))
+	for c := range res {
+		cases = append(cases, c)
+	}
+	slices.SortFunc(cases, func(a, b case_) int {
+		if a.size != b.size {
+			return a.size - b.size
+		}
+		return a.inFlight - b.inFlight
+	})
+	s := &report.Section{Item: 1, Title: "Native overhead: wsapi's echo round trips against raw coder/websocket's, over loopback TCP."}
+	var detail strings.Builder
+	runs := 0
+	for _, c := range cases {
+		w := res[c][wsapiClient]
+		if len(w) == 0 {
+			return nil, fmt.Errorf("%s: no results of the wsapi client", c)
+		}
+		runs = max(runs, len(w))
+		wNs := median(field(w, func(s sample) float64 { return s.ns }))
+		wAllocs := median(field(w, func(s sample) float64 { return s.allocs }))
+		for _, base := range []string{readClient, readerClient} {
+			b := res[c][base]
+			if len(b) == 0 {
+				return nil, fmt.Errorf("%s: no results of the %s client", c, base)
+			}
+			rs := pairedRatios(w, b)
+			ci := medianCI(rs, 0.95)
+			row := report.Row{
+				Name:  fmt.Sprintf("native: %s, vs coder %s", c, baseName(base)),
+				Ours:  throughput(c.size, wNs),
+				Base:  throughput(c.size, median(field(b, func(s sample) float64 { return s.ns }))),
+				Ratio: fmt.Sprintf("%s (%.2f–%.2f)", report.Ratio(ci.median), ci.lo, ci.hi),
+				Values: map[string]float64{
+					"wsapi_ns_op": wNs, "base_ns_op": median(field(b, func(s sample) float64 { return s.ns })),
+					"ratio": ci.median, "ratio_lo": ci.lo, "ratio_hi": ci.hi, "confidence": ci.conf, "runs": float64(len(rs)),
+				},
+			}
+			if base == readClient {
+				row.Target = fmt.Sprintf("≥ %.2f×", minRatio)
+				row.Pass = report.Check(ci.median >= minRatio)
+			} else {
+				row.Name += " (info)"
+			}
+			s.Rows = append(s.Rows, row)
+		}
+		bAllocs := median(field(res[c][readClient], func(s sample) float64 { return s.allocs }))
+		s.Rows = append(s.Rows, report.Row{
+			Name:   fmt.Sprintf("native: %s, allocs/message vs coder Read", c),
+			Ours:   strconv.FormatFloat(wAllocs, 'f', -1, 64),
+			Base:   strconv.FormatFloat(bAllocs, 'f', -1, 64),
+			Ratio:  fmt.Sprintf("%+g", wAllocs-bAllocs),
+			Target: fmt.Sprintf("≤ +%d", maxMoreAlloc),
+			Pass:   report.Check(wAllocs-bAllocs <= maxMoreAlloc),
+			Values: map[string]float64{"wsapi_allocs_op": wAllocs, "base_allocs_op": bAllocs},
+		})
+	}
+	writeDetail(&detail, res, cases, runs)
+	s.Detail = detail.String()
+	return s, nil
+}
+
+func (c case_) String() string {
+	return fmt.Sprintf("%s echoes, %d in flight", sizeName(c.size), c.inFlight)
+}
+
+func sizeName(n int) string {
+	if n >= 1<<10 && n%(1<<10) == 0 {
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func baseName(client string) string {
+	if client == readerClient {
+		return "Reader"
+	}
+	return "Read"
+}
+
+// throughput formats one message every ns nanoseconds: in messages a
+// second for small messages, in MB/s for large ones.
+func throughput(size int, ns float64) string {
+	perSec := 1e9 / ns
+	if size >= 4<<10 {
+		return fmt.Sprintf("%.0f MB/s", perSec*float64(size)/1e6)
+	}
+	return fmt.Sprintf("%.0f messages/s", perSec)
+}
+
+func field(ss []sample, f func(sample) float64) []float64 {
+	xs := make([]float64, len(ss))
+	for i, s := range ss {
+		xs[i] = f(s)
+	}
+	return xs
+}
+
+// pairedRatios returns wsapi's throughput over the baseline's in each run:
+// the baseline's ns/op over wsapi's, the i-th result of one against the
+// i-th of the other.
+func pairedRatios(w, base []sample) []float64 {
+	n := min(len(w), len(base))
+	rs := make([]float64, n)
+	for i := range n {
+		rs[i] = base[i].ns / w[i].ns
+	}
+	return rs
+}
+
+func median(xs []float64) float64 {
+	return medianCI(xs, 0).median
+}
+
+// interval is a median and a confidence interval around it.
+type interval struct {
+	median, lo, hi float64
+	conf           float64 // the interval's confidence, 0 to 1
+}
+
+// medianCI returns the median of xs and the narrowest interval between
+// two of its order statistics that holds the true median with at least
+// the confidence conf, whatever the distribution (as benchstat's ±). With
+// too few values for conf it returns their whole range and says how
+// confident that is: 97% for 6 values, 94% for 5.
+func medianCI(xs []float64, conf float64) interval {
+	n := len(xs)
+	if n == 0 {
+		return interval{median: math.NaN(), lo: math.NaN(), hi: math.NaN()}
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	iv := interval{median: (s[(n-1)/2] + s[n/2]) / 2}
+	// [s[j], s[n-1-j]] misses the median when at most j values fall below
+	// it or at most j above: 2·P(Binomial(n, ½) ≤ j).
+	j := 0
+	for k := 1; k < (n+1)/2; k++ {
+		if 1-2*binomCDF(k, n) < conf {
+			break
+		}
+		j = k
+	}
+	iv.lo, iv.hi = s[j], s[n-1-j]
+	iv.conf = max(0, 1-2*binomCDF(j, n))
+	return iv
+}
+
+// binomCDF is P(X ≤ k) for X ~ Binomial(n, ½).
+func binomCDF(k, n int) float64 {
+	p, c := 0.0, 1.0 // c is n choose i
+	for i := 0; i <= k && i <= n; i++ {
+		p += c
+		c = c * float64(n-i) / float64(i+1)
+	}
+	return p / math.Pow(2, float64(n))
+}
+
+func writeDetail(b *strings.Builder, res results, cases []case_, runs int) {
+	fmt.Fprintf(b, "wsapi's BenchmarkEcho ([`wsapi/bench_native_test.go`](wsapi/bench_native_test.go)): echo round trips over loopback TCP\n")
+	fmt.Fprintf(b, "to a coder/websocket echo server, compression off, one op being one message sent and received back, through\n")
+	fmt.Fprintf(b, "wsapi and through raw coder/websocket, with one message or 32 in flight. %d runs of the test binary, each\n", runs)
+	fmt.Fprintf(b, "a process of its own that runs every case once, the three clients of a case next to each other in an order\n")
+	fmt.Fprintf(b, "that rotates from run to run, so that the counts interleave and a drift of the machine hits every client alike.\n\n")
+	fmt.Fprintf(b, "A ratio is wsapi's throughput over coder/websocket's: coder/websocket's ns/op over wsapi's in the same run, the\n")
+	fmt.Fprintf(b, "median over the runs, and in brackets the distribution-free confidence interval of that median, as benchstat's ±\n")
+	fmt.Fprintf(b, "(%s).\n", ciWords(runs))
+	fmt.Fprintf(b, "The machine is shared and noisy: a ratio whose interval holds 1 is a difference the runs could not tell.\n")
+	fmt.Fprintf(b, "The targets are judged on the median, against coder/websocket's `Read`.\n\n")
+	fmt.Fprintf(b, "`Read` is the like-for-like baseline: it returns a new slice for every message, as wsapi must. coder/websocket's\n")
+	fmt.Fprintf(b, "`Reader` into one buffer that the benchmark reuses is another contract, shown as information: a message it reads\n")
+	fmt.Fprintf(b, "lives only until the next read. wsapi keeps the browser's: `SendBinary` copies its argument, which the caller\n")
+	fmt.Fprintf(b, "may reuse at once, and a `MessageEvent`'s `Data` belongs to the handler, which may keep it. Those are wsapi's two\n")
+	fmt.Fprintf(b, "allocations and twice the message's size in B/op; the gap to `Reader` is what they cost.\n\n")
+	fmt.Fprintf(b, "| case | client | µs per message (range) | throughput | B/op | allocs/op |\n|---|---|--:|--:|--:|--:|\n")
+	for _, c := range cases {
+		for _, client := range []string{wsapiClient, readClient, readerClient} {
+			ss := res[c][client]
+			if len(ss) == 0 {
+				continue
+			}
+			ns := field(ss, func(s sample) float64 { return s.ns })
+			lo, hi := slices.Min(ns), slices.Max(ns)
+			med := median(ns)
+			fmt.Fprintf(b, "| %s | %s | %.1f (%.1f–%.1f) | %s | %s | %s |\n", c, client, med/1e3, lo/1e3, hi/1e3,
+				throughput(c.size, med), fmtFloat(median(field(ss, func(s sample) float64 { return s.bytes }))),
+				fmtFloat(median(field(ss, func(s sample) float64 { return s.allocs }))))
+		}
+	}
+	fmt.Fprintln(b)
+}
+
+// ciWords says which runs bound the interval of medianCI for n runs, and
+// how confident it is.
+func ciWords(n int) string {
+	xs := make([]float64, n)
+	for i := range xs {
+		xs[i] = float64(i)
+	}
+	iv := medianCI(xs, 0.95)
+	which := "the lowest to the highest of the runs"
+	if j := int(iv.lo); j > 0 {
+		which = fmt.Sprintf("the %s lowest to the %s highest of the runs", ordinal(j+1), ordinal(j+1))
+	}
+	return fmt.Sprintf("%.0f%% confidence with %d runs: %s", 100*iv.conf, n, which)
+}
+
+func ordinal(n int) string {
+	switch n {
+	case 2:
+		return "2nd"
+	case 3:
+		return "3rd"
+	}
+	return strconv.Itoa(n) + "th"
+}
+
+func fmtFloat(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return strconv.FormatFloat(math.Round(v), 'f', -1, 64)
+}
