@@ -6,8 +6,9 @@
 // each benchmark's details and the machine it ran on.
 //
 // The directory holds a JSON report.Section per program (any *.json file),
-// and the native benchmarks' `go test -bench` output (native.txt) with
-// benchstat's summary of it (native-benchstat.txt).
+// and the native benchmarks' `go test -bench` output (native.txt), which
+// nativebench made 1-native.json of, with benchstat's comparison of it
+// (native-benchstat.txt).
 //
 //	go run ./bench/cmd/benchreport -dir .cache/bench -o BENCHMARKS.md
 package main
@@ -38,7 +39,7 @@ var items = []struct {
 	title string
 	by    string
 }{
-	{1, "Native overhead: wsapi against raw coder/websocket", "go test -bench ./wsapi/... and benchstat"},
+	{1, "Native overhead: wsapi against raw coder/websocket", "bench/cmd/nativebench, of go test -bench ./wsapi"},
 	{2, "Browser overhead", "bench/cmd/browserbench"},
 	{3, "Wasm size", "bench/cmd/wasmsize"},
 	{4, "Server memory", "bench/cmd/membench"},
@@ -87,7 +88,7 @@ func run(dir, out string, started int64, stdout io.Writer) error {
 		}
 		switch {
 		case item == 1 && nativeRan:
-			return []report.Row{{Name: "native: see benchstat below", Ours: "(no rows yet)"}}
+			return []report.Row{{Name: "native: see benchstat below", Ours: "no ratios: see the log of make bench"}}
 		case item == 1:
 			return []report.Row{{Name: "native: wsapi vs coder/websocket", Ours: "no benchmarks yet"}}
 		}
@@ -154,7 +155,7 @@ func run(dir, out string, started int64, stdout io.Writer) error {
 			}
 		}
 		if it.item == 1 {
-			fmt.Fprintf(&b, "`go test -run '^$' -bench . -count 6 ./wsapi/...`, summed up by benchstat:\n\n")
+			fmt.Fprintf(&b, "The same runs (`native.txt`), compared by `benchstat -col /client`:\n\n")
 			if nativeRan {
 				fmt.Fprintf(&b, "```\n%s\n```\n", strings.TrimSpace(string(benchstat)))
 			} else {
