@@ -13,6 +13,10 @@
 //
 // Each message handler sends the next message, as a JavaScript onmessage
 // would; the batch ends when the last echo has come back.
+//
+// A second object, goRawBench, has the same methods on the same WebSocket
+// class driven through syscall/js alone (raw.go): the floor that the Go
+// runtime sets under wsapi.
 package main
 
 import (
@@ -43,6 +47,7 @@ func main() {
 		return batch(args[0].Int(), args[1].Int(), 1, true)
 	}))
 	js.Global().Set("goBench", api)
+	js.Global().Set("goRawBench", newRawBench())
 	if ready := js.Global().Get("goBenchReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke()
 	}

@@ -37,15 +37,15 @@ func TestSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := section(res)
-	if len(s.Rows) != 3 {
-		t.Fatalf("%d rows, want 3:\n%+v", len(s.Rows), s.Rows)
+	if len(s.Rows) != 6 {
+		t.Fatalf("%d rows, want 6 (3 of wsapi, 3 of raw syscall/js):\n%+v", len(s.Rows), s.Rows)
 	}
 	for _, r := range s.Rows {
-		if r.Values["go"] <= 0 || r.Values["js"] <= 0 {
+		if r.Values["raw"] <= 0 || r.Values["js"] <= 0 || (r.Pass != nil && r.Values["go"] <= 0) {
 			t.Errorf("%s: no rate: %+v", r.Name, r.Values)
 		}
 	}
-	if len(res.Profiles) != 6 {
-		t.Errorf("%d profiles, want 6", len(res.Profiles))
+	if len(res.Profiles) != 9 {
+		t.Errorf("%d profiles, want 9", len(res.Profiles))
 	}
 }
