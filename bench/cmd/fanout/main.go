@@ -322,6 +322,7 @@ type phase struct {
 	elapsed            time.Duration
 	serverCPU          float64 // cores, on average over the phase
 	serverSecs         float64 // CPU seconds of the server over the phase
+	serverWrites       int64   // write system calls of the server over the phase; -1 unknown
 	clientCPU          float64
 	busyCPU            float64 // the whole machine's
 	label              string  // which phase of its step
@@ -668,6 +669,7 @@ func (r *room) measure(ctx context.Context, stall bool, profile string) (*phase,
 		}()
 	}
 	cpu0, cpuErr := cpuTimes(r.child.Pid())
+	writes0, writesErr := writeCalls(r.child.Pid())
 	start := time.Now()
 	for _, rc := range stalled {
 		rc.pause.Store(true)
@@ -734,6 +736,10 @@ talk:
 		ph.serverCPU = ph.serverSecs / secs
 		ph.clientCPU = (cpu1[1] - cpu0[1]) / secs
 		ph.busyCPU = (cpu1[2] - cpu0[2]) / secs
+	}
+	ph.serverWrites = -1
+	if writes1, err := writeCalls(r.child.Pid()); err == nil && writesErr == nil {
+		ph.serverWrites = writes1 - writes0
 	}
 
 	var around, away []int32
@@ -831,6 +837,23 @@ func cpuTimes(pid int) ([3]float64, error) {
 	return t, nil
 }
 
+// writeCalls returns how many write system calls the process pid has
+// made so far (syscw of /proc/pid/io): with the deliveries, it tells how
+// well the server batches its writes, a figure that a busy machine does
+// not blur as it does times.
+func writeCalls(pid int) (int64, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/io")
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "syscw:"); ok {
+			return strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		}
+	}
+	return 0, errors.New("no syscw in /proc/pid/io")
+}
+
 // clockTicks is USER_HZ, 100 on every Linux that Go runs on.
 const clockTicks = 100
 
@@ -914,9 +937,10 @@ func section(cfg config, steps []*step, profile string) *report.Section {
 	fmt.Fprintf(&d, "figure without stalled receivers is the p99 of before and after together; the others' p99 with them is the stalled phase's.\n")
 	fmt.Fprintf(&d, "\"Around the closes\" are the messages sent from 100 ms before the server closed the first stalled receiver to 400 ms after the last.\n")
 	fmt.Fprintf(&d, "CPU is in cores on average over the phase, of the %d the machine has: the server's process, the clients' and the machine's whole.\n", numCPU())
-	fmt.Fprintf(&d, "Server µs/delivery is the server's CPU time per message delivered.\n\n")
-	fmt.Fprintf(&d, "| receivers | phase | messages | delivered | p50 | p99 | max | closed by server | stalled closed (1008) | closed at | p99 around the closes, away | server CPU | client CPU | machine CPU | server µs/delivery | join time |\n")
-	fmt.Fprintf(&d, "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	fmt.Fprintf(&d, "Server µs/delivery is the server's CPU time per message delivered, and writes/delivery its write system calls per message\n")
+	fmt.Fprintf(&d, "delivered (below 1 when it sends several messages with one).\n\n")
+	fmt.Fprintf(&d, "| receivers | phase | messages | delivered | p50 | p99 | max | closed by server | stalled closed (1008) | closed at | p99 around the closes, away | server CPU | client CPU | machine CPU | server µs/delivery | server writes/delivery | join time |\n")
+	fmt.Fprintf(&d, "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, st := range steps {
 		for i, ph := range st.phases {
 			closed, by, split, join := "", "", "", ""
@@ -934,18 +958,21 @@ func section(cfg config, steps []*step, profile string) *report.Section {
 			if ph.pubClosed {
 				lost = "all, the publisher too"
 			}
-			perDelivery := 0.0
+			perDelivery, writes := 0.0, "?"
 			if len(ph.lat) > 0 {
 				perDelivery = ph.serverSecs / float64(len(ph.lat)) * 1e6
+				if ph.serverWrites >= 0 {
+					writes = fmt.Sprintf("%.2f", float64(ph.serverWrites)/float64(len(ph.lat)))
+				}
 			}
 			worst := never
 			if len(ph.lat) > 0 {
 				worst = time.Duration(ph.lat[len(ph.lat)-1]) * time.Microsecond
 			}
-			fmt.Fprintf(&d, "| %d | %s | %d | %d of %d | %s | %s | %s | %s | %s | %s | %s | %.2f | %.2f | %.2f | %.1f | %s |\n",
+			fmt.Fprintf(&d, "| %d | %s | %d | %d of %d | %s | %s | %s | %s | %s | %s | %s | %.2f | %.2f | %.2f | %.1f | %s | %s |\n",
 				ph.receivers, ph.label, ph.sent, len(ph.lat), ph.expected,
 				ms(ph.pct(0.5)), ms(ph.pct(0.99)), ms(worst), lost, closed, by, split,
-				ph.serverCPU, ph.clientCPU, ph.busyCPU, perDelivery, join)
+				ph.serverCPU, ph.clientCPU, ph.busyCPU, perDelivery, writes, join)
 		}
 	}
 	for _, st := range steps {
