@@ -48,7 +48,8 @@ type client struct {
 	srv       *Server
 	ep        *endpoint
 	conn      *websocket.Conn
-	netConn   net.Conn // the hijacked connection, for Shutdown's last resort
+	netConn   net.Conn    // the hijacked connection, for Shutdown's last resort
+	cork      *corkWriter // what conn writes to
 	remote    string
 	nick      string // the chat nick: asked for, then given by the room
 	start     time.Time
@@ -307,19 +308,41 @@ func (c *client) writeLoop() {
 		c.inflight = len(batch)
 		c.mu.Unlock()
 
-		for _, m := range batch {
-			if c.write(m) != nil {
-				c.mu.Lock()
-				c.stopped = true
-				bye := c.retireLocked()
-				c.mu.Unlock()
-				if bye {
-					c.closeConn()
-				}
-				return
+		if c.writeBatch(batch) != nil {
+			c.mu.Lock()
+			c.stopped = true
+			bye := c.retireLocked()
+			c.mu.Unlock()
+			if bye {
+				c.closeConn()
 			}
+			return
 		}
 	}
+}
+
+// writeBatch sends the messages of batch, several with one write(2) (see
+// corkWriter).
+func (c *client) writeBatch(batch []*message) error {
+	if len(batch) == 1 || c.cork == nil {
+		for _, m := range batch {
+			if err := c.write(m); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	c.cork.cork()
+	var err error
+	for _, m := range batch {
+		if err = c.write(m); err != nil {
+			break
+		}
+	}
+	if err2 := c.cork.uncork(); err == nil {
+		err = err2
+	}
+	return err
 }
 
 // tickLoop is the writer of /ws/ticks: a quote at once, then one every

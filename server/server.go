@@ -244,6 +244,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, ep *endpoint, n
 	}
 	conn.SetReadLimit(s.opts.ReadLimit)
 	c := newClient(s, ep, conn, hw.conn, r.RemoteAddr, nick)
+	c.cork = hw.cork
 	ok := s.register(c)
 	defer s.unregister(c)
 	if ok && ep.open != nil {
@@ -275,16 +276,25 @@ var errShutdown = errors.New("server shutting down")
 
 // hijackRecorder keeps the net.Conn that websocket.Accept hijacks: closing
 // it is the one way to cut a connection whose close handshake is under
-// way, which Shutdown needs when its deadline passes.
+// way, which Shutdown needs when its deadline passes. It also puts a
+// corkWriter under the connection's buffered writer, the one
+// coder/websocket writes every frame through.
 type hijackRecorder struct {
 	http.ResponseWriter
 	conn net.Conn
+	cork *corkWriter
 }
 
 func (h *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	conn, brw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	if err != nil {
+		return conn, brw, err
+	}
+	// net/http has flushed the writer, and points it at conn.
 	h.conn = conn
-	return conn, brw, err
+	h.cork = &corkWriter{conn: conn}
+	brw.Writer.Reset(h.cork)
+	return conn, brw, nil
 }
 
 func (h *hijackRecorder) Unwrap() http.ResponseWriter {
