@@ -5,7 +5,10 @@ package wsapi
 import (
 	"errors"
 	"strconv"
+	"sync"
+	"syscall/js"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/hack-pad/safejs"
 )
@@ -14,11 +17,85 @@ import (
 // run on the JS event loop and must never block: each copies what the event
 // carries into Go memory, hands it to the socket's queue, and returns. The
 // socket's own goroutine does the rest.
+//
+// Messages, both ways, go through a small JavaScript helper (see
+// jsFastPath) and two byte buffers of its own, so that a message costs no
+// js.Value: in Go on wasm each one that holds a JS object or string gets a
+// finalizer, and runtime.addspecial, which records it, walks the list of
+// those of its memory span, so that it, not the calls across the boundary,
+// was most of what a message cost.
 type jsTransport struct {
 	ws    *WebSocket
 	js    safejs.Value
 	funcs []safejs.Func
+
+	onMessage  js.Func    // deliver(kind, n[, bytes]), called by the helper
+	rbuf, sbuf js.Value   // the helper's receive and send buffers
+	jsSendText js.Value   // sendText(n): send sbuf[:n] as text
+	jsSendBin  js.Value   // sendBinary(n): send a copy of sbuf[:n]
+	sendMu     sync.Mutex // holds sbuf from the copy to the send
+	fast       bool       // the helper is in place
 }
+
+// fastBufSize is the size of each of the helper's buffers: messages up to
+// it cross without a js.Value, larger ones with one.
+const fastBufSize = 16 << 10
+
+// jsFastPath makes a socket's helper: it sets ws.onmessage to a function
+// that copies e.data into rbuf (UTF-8 for text) and calls deliver(kind, n),
+// or deliver(kind, n, bytes) when it does not fit, and returns the buffers
+// and the two send functions. None of them throws: send only throws while
+// CONNECTING, which Send checks first, and a throw would be a panic in Go.
+var jsFastPath, _ = safejs.Global().Get("Function")
+
+const jsFastPathSource = `"use strict";
+const enc = new TextEncoder(), dec = new TextDecoder();
+return function (ws, deliver, size) {
+	const rbuf = new Uint8Array(size), sbuf = new Uint8Array(size);
+	ws.onmessage = function (e) {
+		const d = e.data;
+		if (typeof d === "string") {
+			const r = enc.encodeInto(d, rbuf);
+			if (r.read === d.length) {
+				deliver(1, r.written);
+			} else {
+				const b = enc.encode(d);
+				deliver(1, b.length, b);
+			}
+			return;
+		}
+		const b = new Uint8Array(d);
+		if (b.length <= size) {
+			rbuf.set(b);
+			deliver(2, b.length);
+		} else {
+			deliver(2, b.length, b);
+		}
+	};
+	const send = (x) => { try { ws.send(x); } catch {} };
+	return {
+		rbuf, sbuf,
+		sendText(n) { send(dec.decode(sbuf.subarray(0, n))); },
+		sendBinary(n) { send(sbuf.slice(0, n)); },
+	};
+};`
+
+// newFastPath returns the helper factory, made once, or undefined when
+// the page forbids making it.
+var newFastPath = sync.OnceValue(func() js.Value {
+	if jsFastPath.Type() != safejs.TypeFunction {
+		return js.Undefined()
+	}
+	f, err := jsFastPath.New(jsFastPathSource)
+	if err != nil {
+		return js.Undefined()
+	}
+	h, err := f.Invoke()
+	if err != nil {
+		return js.Undefined()
+	}
+	return safejs.Unsafe(h)
+})
 
 // The two JS classes the backend constructs, looked up once.
 var (
@@ -58,15 +135,21 @@ func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
 		t.closeJS()
 		return nil, err
 	}
-	for _, h := range []struct {
+	handlers := []struct {
 		name string
 		fn   func(ev safejs.Value)
 	}{
 		{"onopen", t.onOpen},
-		{"onmessage", t.onMessage},
 		{"onerror", t.onError},
 		{"onclose", t.onClose},
-	} {
+	}
+	if !t.attach() {
+		handlers = append(handlers, struct {
+			name string
+			fn   func(ev safejs.Value)
+		}{"onmessage", t.onMessageEvent})
+	}
+	for _, h := range handlers {
 		fn := h.fn
 		f, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 			if len(args) > 0 {
@@ -91,7 +174,48 @@ func (t *jsTransport) onOpen(safejs.Value) {
 	t.ws.emitOpen(t.stringProp(t.js, "protocol"), t.stringProp(t.js, "extensions"))
 }
 
-func (t *jsTransport) onMessage(ev safejs.Value) {
+// attach sets onmessage through the helper and keeps what it returns. It
+// reports false when there is no helper: Function throws EvalError on a
+// page whose Content-Security-Policy forbids eval, and the socket then
+// takes onMessageEvent's slower way.
+func (t *jsTransport) attach() (ok bool) {
+	defer func() {
+		if recover() != nil {
+			t.onMessage.Release()
+			ok = false
+		}
+	}()
+	h := newFastPath()
+	if h.Type() != js.TypeFunction {
+		return false
+	}
+	t.onMessage = js.FuncOf(t.deliver)
+	o := h.Invoke(safejs.Unsafe(t.js), t.onMessage, fastBufSize)
+	t.rbuf, t.sbuf = o.Get("rbuf"), o.Get("sbuf")
+	t.jsSendText, t.jsSendBin = o.Get("sendText"), o.Get("sendBinary")
+	t.fast = true
+	return true
+}
+
+// deliver is onmessage's Go side: args are the kind (1 text, 2 binary),
+// the length, and the bytes when they were too many for rbuf.
+func (t *jsTransport) deliver(_ js.Value, args []js.Value) any {
+	if len(args) < 2 {
+		return nil
+	}
+	typ, n := MessageType(args[0].Int()), args[1].Int()
+	b := make([]byte, n)
+	if len(args) > 2 {
+		js.CopyBytesToGo(b, args[2])
+	} else {
+		js.CopyBytesToGo(b, t.rbuf)
+	}
+	t.ws.emitMessage(typ, b)
+	return nil
+}
+
+// onMessageEvent is onmessage without the helper.
+func (t *jsTransport) onMessageEvent(ev safejs.Value) {
 	data, err := ev.Get("data")
 	if err != nil {
 		return
@@ -148,15 +272,35 @@ func (t *jsTransport) intProp(v safejs.Value, name string) (int, error) {
 	return p.Int()
 }
 
-func (t *jsTransport) sendText(s string) { t.js.Call("send", s) }
+func (t *jsTransport) sendText(s string) {
+	if !t.fast || len(s) > fastBufSize {
+		t.js.Call("send", s)
+		return
+	}
+	// CopyBytesToJS only reads the string's bytes.
+	t.sendSmall(t.jsSendText, unsafe.Slice(unsafe.StringData(s), len(s)))
+}
 
 func (t *jsTransport) sendBinary(data []byte) {
+	if t.fast && len(data) <= fastBufSize {
+		t.sendSmall(t.jsSendBin, data)
+		return
+	}
 	buf, err := uint8Array.New(len(data))
 	if err != nil {
 		return
 	}
 	safejs.CopyBytesToJS(buf, data)
 	t.js.Call("send", buf)
+}
+
+// sendSmall copies b into the helper's sbuf and has send take it from
+// there: no js.Value, and two calls across the boundary.
+func (t *jsTransport) sendSmall(send js.Value, b []byte) {
+	t.sendMu.Lock()
+	defer t.sendMu.Unlock()
+	js.CopyBytesToJS(t.sbuf, b)
+	send.Invoke(len(b))
 }
 
 func (t *jsTransport) bufferedAmount() uint64 {
@@ -197,4 +341,6 @@ func (t *jsTransport) release() {
 		f.Release()
 	}
 	t.funcs = nil
+	t.onMessage.Release()
+	t.onMessage = js.Func{}
 }
