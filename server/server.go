@@ -60,7 +60,9 @@
 // of at most Options.SendQueue messages holds something, and pings come
 // from a timer. The chat room publishes by appending to each queue, which
 // never waits; a client whose queue is full is closed with 1008 "too
-// slow" and leaves the room. No lock is held while writing to a socket.
+// slow" and leaves the room. A writer that finds several messages queued
+// sends them with one write system call. No lock is held while writing
+// to a socket.
 //
 // The package is native only: it does not build for js/wasm, where
 // coder/websocket has no server side.
