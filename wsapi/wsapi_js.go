@@ -22,61 +22,120 @@ import (
 // jsFastPath) and two byte buffers of its own, so that a message costs no
 // js.Value: in Go on wasm each one that holds a JS object or string gets a
 // finalizer, and runtime.addspecial, which records it, walks the list of
-// those of its memory span, so that it, not the calls across the boundary,
-// was most of what a message cost.
+// those of its memory span. Entering Go from JavaScript is the other large
+// cost (syscall/js reads the call's event, this and arguments one property
+// at a time, then the scheduler switches goroutines twice), so the helper
+// enters Go once for all the messages the browser dispatches in one task:
+// the first at once, as the browser fires it, and those that follow it in
+// the same task together, in a task of their own right after it.
 type jsTransport struct {
 	ws    *WebSocket
 	js    safejs.Value
 	funcs []safejs.Func
 
-	onMessage  js.Func    // deliver(kind, n[, bytes]), called by the helper
+	onMessage  js.Func    // deliver(used) or deliver(kind, n, bytes), called by the helper
 	rbuf, sbuf js.Value   // the helper's receive and send buffers
+	detach     js.Value   // detach(): the helper calls Go no more
 	jsSendText js.Value   // sendText(n): send sbuf[:n] as text
 	jsSendBin  js.Value   // sendBinary(n): send a copy of sbuf[:n]
 	sendMu     sync.Mutex // holds sbuf from the copy to the send
 	fast       bool       // the helper is in place
 }
 
-// fastBufSize is the size of each of the helper's buffers: messages up to
-// it cross without a js.Value, larger ones with one.
+// fastBufSize is the size of each of the helper's buffers: messages that
+// fit cross without a js.Value, larger ones with one.
 const fastBufSize = 16 << 10
 
-// jsFastPath makes a socket's helper: it sets ws.onmessage to a function
-// that copies e.data into rbuf (UTF-8 for text) and calls deliver(kind, n),
-// or deliver(kind, n, bytes) when it does not fit, and returns the buffers
-// and the two send functions. None of them throws: send only throws while
+// recHeader is the size of a message's header in rbuf: its kind (1 text,
+// 2 binary) and its length, uint32 little-endian.
+const recHeader = 5
+
+// jsFastPath makes a socket's helper. It sets the socket's four handlers:
+// onmessage appends e.data to rbuf (UTF-8 for text) after a header of
+// recHeader bytes and calls deliver(used), with the bytes of rbuf used, at
+// once for the first message since the helper's last task and in that task
+// for those after it; a message that does not fit in rbuf goes on its own,
+// as deliver(kind, n, bytes), after those before it. onerror and onclose
+// deliver what rbuf holds before they call their Go function, so that the
+// order stays the browser's. It returns the buffers, the two send
+// functions and detach. None of them throws: send only throws while
 // CONNECTING, which Send checks first, and a throw would be a panic in Go.
 var jsFastPath, _ = safejs.Global().Get("Function")
 
 const jsFastPathSource = `"use strict";
 const enc = new TextEncoder(), dec = new TextDecoder();
-return function (ws, deliver, size) {
+// after(f) returns a function that runs f in a task of its own, after
+// those already queued: the browser's scheduler.postTask, else Node's
+// setImmediate, else a MessageChannel.
+const after = (f) => {
+	if (typeof scheduler === "object" && scheduler && typeof scheduler.postTask === "function") {
+		return () => { scheduler.postTask(f); };
+	}
+	if (typeof setImmediate === "function") {
+		return () => { setImmediate(f); };
+	}
+	const mc = new MessageChannel();
+	mc.port1.onmessage = f;
+	return () => { mc.port2.postMessage(0); };
+};
+return function (ws, deliver, size, onopen, onerror, onclose) {
 	const rbuf = new Uint8Array(size), sbuf = new Uint8Array(size);
-	ws.onmessage = function (e) {
-		const d = e.data;
-		if (typeof d === "string") {
-			const r = enc.encodeInto(d, rbuf);
-			if (r.read === d.length) {
-				deliver(1, r.written);
-			} else {
-				const b = enc.encode(d);
-				deliver(1, b.length, b);
-			}
-			return;
-		}
-		const b = new Uint8Array(d);
-		if (b.length <= size) {
-			rbuf.set(b);
-			deliver(2, b.length);
-		} else {
-			deliver(2, b.length, b);
+	const view = new DataView(rbuf.buffer);
+	let used = 0, waiting = false, dead = false;
+	const flush = () => {
+		if (used > 0 && !dead) {
+			const n = used;
+			used = 0;
+			deliver(n);
 		}
 	};
+	const task = () => { waiting = false; flush(); };
+	const later = after(task);
+	const put = (kind, d, b) => {
+		const at = used + 5;
+		if (at > size) return false;
+		let n;
+		if (kind === 1) {
+			const r = enc.encodeInto(d, rbuf.subarray(at));
+			if (r.read !== d.length) return false;
+			n = r.written;
+		} else {
+			if (b.length > size - at) return false;
+			rbuf.set(b, at);
+			n = b.length;
+		}
+		rbuf[used] = kind;
+		view.setUint32(used + 1, n, true);
+		used = at + n;
+		return true;
+	};
+	ws.onmessage = (e) => {
+		if (dead) return;
+		const d = e.data, kind = typeof d === "string" ? 1 : 2;
+		const b = kind === 1 ? null : new Uint8Array(d);
+		if (!put(kind, d, b)) {
+			flush();
+			if (!put(kind, d, b)) {
+				const big = kind === 1 ? enc.encode(d) : b;
+				deliver(kind, big.length, big);
+				return;
+			}
+		}
+		if (!waiting) {
+			waiting = true;
+			flush();
+			later(); // after the send that the handler may have made
+		}
+	};
+	ws.onopen = onopen;
+	ws.onerror = (e) => { flush(); onerror(e); };
+	ws.onclose = (e) => { flush(); onclose(e); };
 	const send = (x) => { try { ws.send(x); } catch {} };
 	return {
 		rbuf, sbuf,
 		sendText(n) { send(dec.decode(sbuf.subarray(0, n))); },
 		sendBinary(n) { send(sbuf.slice(0, n)); },
+		detach() { dead = true; used = 0; },
 	};
 };`
 
@@ -142,12 +201,7 @@ func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
 		{"onopen", t.onOpen},
 		{"onerror", t.onError},
 		{"onclose", t.onClose},
-	}
-	if !t.attach() {
-		handlers = append(handlers, struct {
-			name string
-			fn   func(ev safejs.Value)
-		}{"onmessage", t.onMessageEvent})
+		{"onmessage", t.onMessageEvent}, // used without the helper only
 	}
 	for _, h := range handlers {
 		fn := h.fn
@@ -157,15 +211,22 @@ func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
 			}
 			return nil
 		})
-		if err == nil {
-			err = v.Set(h.name, f.Value())
-		}
 		if err != nil {
 			t.closeJS()
 			t.release()
 			return nil, wrap("failed to set "+h.name, err)
 		}
 		t.funcs = append(t.funcs, f)
+	}
+	if t.attach() {
+		return t, nil
+	}
+	for i, h := range handlers {
+		if err := v.Set(h.name, t.funcs[i].Value()); err != nil {
+			t.closeJS()
+			t.release()
+			return nil, wrap("failed to set "+h.name, err)
+		}
 	}
 	return t, nil
 }
@@ -174,10 +235,11 @@ func (t *jsTransport) onOpen(safejs.Value) {
 	t.ws.emitOpen(t.stringProp(t.js, "protocol"), t.stringProp(t.js, "extensions"))
 }
 
-// attach sets onmessage through the helper and keeps what it returns. It
-// reports false when there is no helper: Function throws EvalError on a
-// page whose Content-Security-Policy forbids eval, and the socket then
-// takes onMessageEvent's slower way.
+// attach sets the socket's handlers through the helper, onopen, onerror
+// and onclose being t.funcs[:3], and keeps what it returns. It reports
+// false when there is no helper: Function throws EvalError on a page whose
+// Content-Security-Policy forbids eval, and the caller then sets the
+// handlers itself, with onMessageEvent's slower way.
 func (t *jsTransport) attach() (ok bool) {
 	defer func() {
 		if recover() != nil {
@@ -190,27 +252,40 @@ func (t *jsTransport) attach() (ok bool) {
 		return false
 	}
 	t.onMessage = js.FuncOf(t.deliver)
-	o := h.Invoke(safejs.Unsafe(t.js), t.onMessage, fastBufSize)
+	o := h.Invoke(safejs.Unsafe(t.js), t.onMessage, fastBufSize,
+		safejs.Unsafe(t.funcs[0].Value()), safejs.Unsafe(t.funcs[1].Value()), safejs.Unsafe(t.funcs[2].Value()))
 	t.rbuf, t.sbuf = o.Get("rbuf"), o.Get("sbuf")
 	t.jsSendText, t.jsSendBin = o.Get("sendText"), o.Get("sendBinary")
+	t.detach = o.Get("detach")
 	t.fast = true
 	return true
 }
 
-// deliver is onmessage's Go side: args are the kind (1 text, 2 binary),
-// the length, and the bytes when they were too many for rbuf.
+// deliver is onmessage's Go side. deliver(used) hands over the messages in
+// rbuf[:used], each after its header; deliver(kind, n, bytes) one message
+// that was too large for rbuf.
 func (t *jsTransport) deliver(_ js.Value, args []js.Value) any {
-	if len(args) < 2 {
-		return nil
-	}
-	typ, n := MessageType(args[0].Int()), args[1].Int()
-	b := make([]byte, n)
-	if len(args) > 2 {
+	switch len(args) {
+	case 1:
+		// One allocation for them all: each message's Data is a slice of
+		// it that cannot grow into the next.
+		buf := make([]byte, args[0].Int())
+		js.CopyBytesToGo(buf, t.rbuf)
+		for len(buf) >= recHeader {
+			typ := MessageType(buf[0])
+			n := int(buf[1]) | int(buf[2])<<8 | int(buf[3])<<16 | int(buf[4])<<24
+			buf = buf[recHeader:]
+			if n > len(buf) {
+				return nil // cannot happen: the helper wrote both
+			}
+			t.ws.emitMessage(typ, buf[:n:n])
+			buf = buf[n:]
+		}
+	case 3:
+		b := make([]byte, args[1].Int())
 		js.CopyBytesToGo(b, args[2])
-	} else {
-		js.CopyBytesToGo(b, t.rbuf)
+		t.ws.emitMessage(MessageType(args[0].Int()), b)
 	}
-	t.ws.emitMessage(typ, b)
 	return nil
 }
 
@@ -341,6 +416,9 @@ func (t *jsTransport) release() {
 		f.Release()
 	}
 	t.funcs = nil
+	if t.fast {
+		t.detach.Invoke()
+	}
 	t.onMessage.Release()
 	t.onMessage = js.Func{}
 }
