@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha1"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
@@ -27,6 +26,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/go-wsapi/wsapi/internal/wstest"
 	"github.com/go-wsapi/wsapi/server"
 )
 
@@ -170,11 +170,11 @@ func (l *pipeListener) Close() error {
 	return nil
 }
 
-func (l *pipeListener) Addr() net.Addr { return pipeAddr{} }
+func (l *pipeListener) Addr() net.Addr { return wstest.PipeAddr{} }
 
 // dial returns the client end of a new connection to the server.
-func (l *pipeListener) dial() (*halfConn, error) {
-	c, s := halfPipe()
+func (l *pipeListener) dial() (*wstest.HalfConn, error) {
+	c, s := wstest.HalfPipe()
 	select {
 	case l.conns <- s:
 		return c, nil
@@ -182,40 +182,6 @@ func (l *pipeListener) dial() (*halfConn, error) {
 		return nil, net.ErrClosed
 	}
 }
-
-type pipeAddr struct{}
-
-func (pipeAddr) Network() string { return "pipe" }
-func (pipeAddr) String() string  { return "pipe" }
-
-// halfConn is one end of an in-memory connection that, unlike net.Pipe,
-// can be half closed: each direction is a net.Pipe of its own, and
-// CloseWrite ends one, as a TCP FIN does.
-type halfConn struct {
-	r, w net.Conn
-}
-
-func halfPipe() (client, server *halfConn) {
-	cw, sr := net.Pipe() // client to server
-	sw, cr := net.Pipe() // server to client
-	return &halfConn{r: cr, w: cw}, &halfConn{r: sr, w: sw}
-}
-
-func (c *halfConn) Read(p []byte) (int, error)  { return c.r.Read(p) }
-func (c *halfConn) Write(p []byte) (int, error) { return c.w.Write(p) }
-func (c *halfConn) CloseWrite() error           { return c.w.Close() }
-func (c *halfConn) Close() error {
-	c.r.Close()
-	return c.w.Close()
-}
-func (c *halfConn) LocalAddr() net.Addr  { return pipeAddr{} }
-func (c *halfConn) RemoteAddr() net.Addr { return pipeAddr{} }
-func (c *halfConn) SetDeadline(t time.Time) error {
-	c.r.SetReadDeadline(t)
-	return c.w.SetWriteDeadline(t)
-}
-func (c *halfConn) SetReadDeadline(t time.Time) error  { return c.r.SetReadDeadline(t) }
-func (c *halfConn) SetWriteDeadline(t time.Time) error { return c.w.SetWriteDeadline(t) }
 
 // exchange writes in to a new connection, then half-closes it, and
 // returns all the server wrote until it closed. The server must read
@@ -265,18 +231,7 @@ func handshake(path string, deflate bool) string {
 // clientFrame is a masked client frame with a zero masking key, so that
 // the payload reads as it is in the seeds.
 func clientFrame(b0 byte, payload string) []byte {
-	out := []byte{b0}
-	switch n := len(payload); {
-	case n < 126:
-		out = append(out, 0x80|byte(n))
-	case n < 1<<16:
-		out = append(out, 0x80|126, byte(n>>8), byte(n))
-	default:
-		out = append(out, 0x80|127)
-		out = binary.BigEndian.AppendUint64(out, uint64(n))
-	}
-	out = append(out, 0, 0, 0, 0)
-	return append(out, payload...)
+	return wstest.Raw(b0, true, []byte(payload)).Append(nil)
 }
 
 func frames(fs ...[]byte) []byte { return bytes.Join(fs, nil) }
@@ -329,39 +284,23 @@ func checkServerFrames(r io.Reader) error {
 	var msg []byte
 	var inText, inMessage, compressed bool
 	for i := 0; ; i++ {
-		var h [2]byte
-		if _, err := io.ReadFull(r, h[:]); err == io.EOF {
+		f, n, err := wstest.ReadHeader(r)
+		if err == io.EOF {
 			return nil
 		} else if err != nil {
 			return fmt.Errorf("frame %d: a truncated header: %v", i, err)
 		}
-		fin, rsv, op := h[0]&0x80 != 0, h[0]&0x70, h[0]&0x0f
-		if h[1]&0x80 != 0 {
+		if f.Masked {
 			return fmt.Errorf("frame %d: masked", i)
-		}
-		n := uint64(h[1] & 0x7f)
-		switch n {
-		case 126:
-			var b [2]byte
-			if _, err := io.ReadFull(r, b[:]); err != nil {
-				return fmt.Errorf("frame %d: a truncated length", i)
-			}
-			n = uint64(binary.BigEndian.Uint16(b[:]))
-		case 127:
-			var b [8]byte
-			if _, err := io.ReadFull(r, b[:]); err != nil {
-				return fmt.Errorf("frame %d: a truncated length", i)
-			}
-			n = binary.BigEndian.Uint64(b[:])
 		}
 		if n > 64<<20 {
 			return fmt.Errorf("frame %d: %d bytes", i, n)
 		}
-		p := make([]byte, n)
-		if _, err := io.ReadFull(r, p); err != nil {
+		if err := f.ReadPayload(r, n); err != nil {
 			return fmt.Errorf("frame %d: a truncated payload of %d bytes", i, n)
 		}
-		if rsv&^0x40 != 0 || rsv != 0 && (op == 0 || op >= 8) {
+		fin, rsv, op, p := f.Fin, f.RSV, f.Op, f.Payload
+		if rsv&^wstest.RSV1 != 0 || rsv != 0 && (op == 0 || op >= 8) {
 			return fmt.Errorf("frame %d: reserved bits %#x on opcode %d", i, rsv, op)
 		}
 		switch op {
@@ -522,8 +461,7 @@ func checkUpgrade(req *http.Request, resp *http.Response) error {
 	if raw, err := base64.StdEncoding.DecodeString(key); err != nil || len(raw) != 16 {
 		return fmt.Errorf("key %q", key)
 	}
-	sum := sha1.Sum([]byte(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
-	if got, want := resp.Header.Get("Sec-WebSocket-Accept"), base64.StdEncoding.EncodeToString(sum[:]); got != want {
+	if got, want := resp.Header.Get("Sec-WebSocket-Accept"), wstest.AcceptKey(key); got != want {
 		return fmt.Errorf("Sec-WebSocket-Accept %q, want %q", got, want)
 	}
 	// An empty Origin is none, a native client's; browsers send one

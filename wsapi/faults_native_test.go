@@ -26,37 +26,6 @@ import (
 // milliseconds, so a wait this long is a hang.
 const faultWait = 10 * time.Second
 
-// halfConn is one end of an in-memory connection that can be half closed,
-// as TCP can: each direction is a net.Pipe of its own.
-type halfConn struct{ r, w net.Conn }
-
-func halfPipe() (client, server *halfConn) {
-	cw, sr := net.Pipe()
-	sw, cr := net.Pipe()
-	return &halfConn{r: cr, w: cw}, &halfConn{r: sr, w: sw}
-}
-
-func (c *halfConn) Read(p []byte) (int, error)  { return c.r.Read(p) }
-func (c *halfConn) Write(p []byte) (int, error) { return c.w.Write(p) }
-func (c *halfConn) CloseWrite() error           { return c.w.Close() }
-func (c *halfConn) Close() error {
-	c.r.Close()
-	return c.w.Close()
-}
-func (c *halfConn) LocalAddr() net.Addr  { return pipeAddr{} }
-func (c *halfConn) RemoteAddr() net.Addr { return pipeAddr{} }
-func (c *halfConn) SetDeadline(t time.Time) error {
-	c.r.SetReadDeadline(t)
-	return c.w.SetWriteDeadline(t)
-}
-func (c *halfConn) SetReadDeadline(t time.Time) error  { return c.r.SetReadDeadline(t) }
-func (c *halfConn) SetWriteDeadline(t time.Time) error { return c.w.SetWriteDeadline(t) }
-
-type pipeAddr struct{}
-
-func (pipeAddr) Network() string { return "pipe" }
-func (pipeAddr) String() string  { return "pipe" }
-
 // eventLog records a socket's events in order.
 type eventLog struct {
 	mu     sync.Mutex
@@ -137,7 +106,7 @@ func checkEvents(events []string) error {
 // fakeServer answers one handshake on conn with a 101 (with
 // permessage-deflate when deflate), writes frames, and ends its side,
 // reading what the client sends until the client is done.
-func fakeServer(conn *halfConn, deflate bool, frames []byte) error {
+func fakeServer(conn *wstest.HalfConn, deflate bool, frames []byte) error {
 	defer conn.Close()
 	br := bufio.NewReader(conn)
 	req, err := http.ReadRequest(br)
@@ -201,7 +170,7 @@ func FuzzClientFrames(f *testing.F) {
 		tr := &http.Transport{
 			DisableKeepAlives: true,
 			DialContext: func(context.Context, string, string) (net.Conn, error) {
-				c, s := halfPipe()
+				c, s := wstest.HalfPipe()
 				go func() { served <- fakeServer(s, mode&1 != 0, data) }()
 				return c, nil
 			},

@@ -91,15 +91,15 @@ func (f Frame) Append(b []byte) []byte {
 var ErrTooLarge = errors.New("wstest: frame larger than the limit")
 
 // Raw is the frame whose first byte on the wire is first (FIN, the RSV
-// bits and the opcode, valid or not), with payload, masked with a fixed key
-// when masked.
+// bits and the opcode, valid or not), with payload, masked when masked. The
+// masking key is zero, which leaves the payload readable as it is on the
+// wire (seeds of fuzz targets stay legible).
 func Raw(first byte, masked bool, payload []byte) Frame {
 	return Frame{
 		Fin:     first&0x80 != 0,
 		RSV:     first >> 4 & 7,
 		Op:      first & 0x0F,
 		Masked:  masked,
-		Mask:    [4]byte{0x5a, 0x17, 0xc3, 0x2e},
 		Payload: payload,
 	}
 }
