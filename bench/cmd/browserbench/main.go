@@ -303,6 +303,20 @@ func section(res *result) *report.Section {
 			missed = append(missed, r.Name)
 		}
 	}
+	// Where wsapi misses, say whether the Go runtime alone (raw) would
+	// have made it: if not, what is left is not wsapi's.
+	for _, c := range res.Cases {
+		target := targets[c.Name]
+		if c.GoMedian/c.JSMedian >= target {
+			continue
+		}
+		raw := c.RawMedian / c.JSMedian
+		verdict := "raw syscall/js misses it too: the floor that the Go runtime sets (entering Go from JS, syscall/js) is below the target"
+		if raw >= target {
+			verdict = "raw syscall/js reaches it: the rest is wsapi's own cost"
+		}
+		fmt.Fprintf(&d, "\n%s: wsapi %s, raw %s of JS, target %s: %s.\n", c.Name, report.Ratio(c.GoMedian/c.JSMedian), report.Ratio(raw), report.Ratio(target), verdict)
+	}
 	if len(missed) > 0 {
 		fmt.Fprintf(&d, "\nTargets missed. One more batch of each case and side, four times the size, ran under the page's sampling profiler\n")
 		fmt.Fprintf(&d, "(the JS Self-Profiling API: JavaScript and WebAssembly frames; a sample with no stack is the renderer outside both,\n")
