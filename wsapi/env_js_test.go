@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"syscall/js"
+
+	"github.com/go-wsapi/wsapi/wsapi"
 )
 
 func startEnv() (env, func(), error) {
@@ -19,6 +21,12 @@ func startEnv() (env, func(), error) {
 				e.runtime = "node"
 			}
 		}
+	}
+	// WSAPI_JS_HELPER says which message path the run must take: the
+	// native side runs the suite once on each in Chromium.
+	switch want, got := os.Getenv("WSAPI_JS_HELPER"), wsapi.UsesJSHelper(); {
+	case want == "on" && !got, want == "off" && got:
+		return e, nil, fmt.Errorf("WSAPI_JS_HELPER=%s, but the JS helper is in use: %t", want, got)
 	}
 	return e, func() {}, nil
 }

@@ -67,7 +67,7 @@ func printSummary() {
 	var b strings.Builder
 	fmt.Fprintf(&b, "wsapi scenarios: native %d/%d", passed, ranScenarios)
 	total := [2]int{passed, ranScenarios}
-	for _, rt := range []string{"node", "chromium"} {
+	for _, rt := range []string{"node", "chromium", "chromium-no-eval"} {
 		c, ok := runtimeCounts[rt]
 		if !ok {
 			fmt.Fprintf(&b, ", %s not run", rt)

@@ -29,12 +29,20 @@ func TestRuntimes(t *testing.T) {
 		t.Parallel()
 		node := lookPath(t, "node", "NODE")
 		execCmd := node + " --experimental-websocket --stack-size=8192 " + filepath.Join(goroot, "lib", "wasm", "wasm_exec_node.js")
-		runChild(t, e, "node", execCmd)
+		runChild(t, e, "node", "node", execCmd)
 	})
 	t.Run("chromium", func(t *testing.T) {
 		t.Parallel()
 		lookPath(t, "chromium", "CHROMIUM")
-		runChild(t, e, "chromium", buildChromerun(t))
+		runChild(t, e, "chromium", "chromium", buildChromerun(t), "WSAPI_JS_HELPER=on")
+	})
+	// A page whose policy forbids eval gets no JS helper: the same suite
+	// then runs on the path that sets the socket's handlers one by one.
+	t.Run("chromium-no-eval", func(t *testing.T) {
+		t.Parallel()
+		lookPath(t, "chromium", "CHROMIUM")
+		runChild(t, e, "chromium-no-eval", "chromium", buildChromerun(t), "WSAPI_JS_HELPER=off",
+			"CHROMERUN_CSP=script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'")
 	})
 }
 
@@ -77,8 +85,9 @@ func buildChromerun(t *testing.T) string {
 var resultLine = regexp.MustCompile(`^\s*--- (PASS|FAIL|SKIP): TestScenarios/(\S+)`)
 
 // runChild runs `GOOS=js GOARCH=wasm go test -exec execCmd` on this package
-// and counts its scenario results.
-func runChild(t *testing.T, e env, rt, execCmd string) {
+// with the extra environment, holds its traces to runtime rt's and counts
+// its scenario results under name.
+func runChild(t *testing.T, e env, name, rt, execCmd string, extra ...string) {
 	args := []string{"test", "-count=1", "-v", "-exec=" + execCmd, "."}
 	cmd := exec.Command("go", args...)
 	cmd.Env = append(os.Environ(),
@@ -86,6 +95,7 @@ func runChild(t *testing.T, e env, rt, execCmd string) {
 		"WSAPI_SERVER="+e.server, "WSAPI_DEAD="+e.dead, "WSAPI_RUNTIME="+rt,
 		"WSAPI_SUMMARY=", // the child's summary goes to its output only
 	)
+	cmd.Env = append(cmd.Env, extra...)
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
@@ -101,11 +111,11 @@ func runChild(t *testing.T, e env, rt, execCmd string) {
 		}
 	}
 	countMu.Lock()
-	runtimeCounts[rt] = [2]int{pass, ran}
+	runtimeCounts[name] = [2]int{pass, ran}
 	countMu.Unlock()
 	if err != nil || ran == 0 {
-		t.Errorf("GOOS=js GOARCH=wasm go %s (%s): %v, %d/%d scenarios passed\n%s", strings.Join(args, " "), runtime.Version(), err, pass, ran, out.String())
+		t.Errorf("%s: GOOS=js GOARCH=wasm go %s (%s): %v, %d/%d scenarios passed\n%s", name, strings.Join(args, " "), runtime.Version(), err, pass, ran, out.String())
 		return
 	}
-	t.Logf("%s: %d/%d scenarios passed", rt, pass, ran)
+	t.Logf("%s: %d/%d scenarios passed", name, pass, ran)
 }

@@ -25,6 +25,10 @@
 //   - An uncaught exception or unhandled rejection is printed on stderr and
 //     ends the run with 1.
 //
+// With $CHROMERUN_CSP set, the page that starts the program is served with
+// that Content-Security-Policy, to run a program as a page with a strict
+// policy would (one without 'unsafe-eval', say).
+//
 // A run that lasts longer than -timeout (default $CHROMERUN_TIMEOUT, else
 // 10m) exits 1. Without a browser ($CHROMIUM, else chromium or
 // google-chrome on PATH), chromerun exits 127.
@@ -142,10 +146,14 @@ func serveProgram(prog string, args []string) (string, error) {
 		}
 	}
 	cfg := map[string]any{"argv": append([]string{filepath.Base(prog)}, args...), "env": env}
+	csp := os.Getenv("CHROMERUN_CSP")
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if csp != "" {
+			w.Header().Set("Content-Security-Policy", csp)
+		}
 		indexTmpl.Execute(w, cfg)
 	})
 	mux.HandleFunc("GET /wasm_exec.js", func(w http.ResponseWriter, r *http.Request) {
