@@ -30,28 +30,37 @@ import (
 	"github.com/go-wsapi/wsapi/wsapi"
 )
 
-var ws *wsapi.WebSocket
+// side is one Go side of the page: it connects, then runs batches.
+type side interface {
+	open(url string) error
+	batch(n, size, depth int, binary bool) error
+}
 
 func main() {
-	api := js.Global().Get("Object").New()
-	api.Set("open", method(func(args []js.Value) error {
-		return open(args[0].String())
-	}))
-	api.Set("roundTrips", method(func(args []js.Value) error {
-		return batch(args[0].Int(), args[1].Int(), 1, false)
-	}))
-	api.Set("pipelined", method(func(args []js.Value) error {
-		return batch(args[0].Int(), args[1].Int(), args[2].Int(), false)
-	}))
-	api.Set("bulk", method(func(args []js.Value) error {
-		return batch(args[0].Int(), args[1].Int(), 1, true)
-	}))
-	js.Global().Set("goBench", api)
-	js.Global().Set("goRawBench", newRawBench())
+	js.Global().Set("goBench", expose(&wsapiBench{}))
+	js.Global().Set("goRawBench", expose(&rawBench{}))
 	if ready := js.Global().Get("goBenchReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke()
 	}
 	select {} // the page calls in from now on
+}
+
+// expose makes the page's object for s: open, roundTrips, pipelined, bulk.
+func expose(s side) js.Value {
+	api := js.Global().Get("Object").New()
+	api.Set("open", method(func(args []js.Value) error {
+		return s.open(args[0].String())
+	}))
+	api.Set("roundTrips", method(func(args []js.Value) error {
+		return s.batch(args[0].Int(), args[1].Int(), 1, false)
+	}))
+	api.Set("pipelined", method(func(args []js.Value) error {
+		return s.batch(args[0].Int(), args[1].Int(), args[2].Int(), false)
+	}))
+	api.Set("bulk", method(func(args []js.Value) error {
+		return s.batch(args[0].Int(), args[1].Int(), 1, true)
+	}))
+	return api
 }
 
 // method makes f a JavaScript function that returns a Promise, settled
@@ -76,12 +85,15 @@ func method(f func(args []js.Value) error) js.Func {
 	})
 }
 
-func open(url string) error {
-	var err error
-	ws, err = wsapi.New(url)
+// wsapiBench is the Go side through package wsapi.
+type wsapiBench struct{ ws *wsapi.WebSocket }
+
+func (w *wsapiBench) open(url string) error {
+	ws, err := wsapi.New(url)
 	if err != nil {
 		return err
 	}
+	w.ws = ws
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return ws.WaitOpen(ctx)
@@ -89,56 +101,83 @@ func open(url string) error {
 
 // batch sends n messages of size bytes, depth at a time, and returns when
 // the last echo has come back.
-func batch(n, size, depth int, binary bool) error {
-	if ws == nil {
+func (w *wsapiBench) batch(n, size, depth int, binary bool) error {
+	if w.ws == nil {
 		return errors.New("not open")
 	}
-	text := strings.Repeat("x", size)
-	var data []byte
-	if binary {
-		data = make([]byte, size)
-		for i := range data {
-			data[i] = byte(i*7 + i>>8)
-		}
-	}
-	send := func() {
+	text, data := payload(size, binary)
+	b := newBatchRun(n, size, depth, func() {
 		if binary {
-			ws.SendBinary(data)
+			w.ws.SendBinary(data)
 		} else {
-			ws.SendText(text)
+			w.ws.SendText(text)
 		}
-	}
-	done := make(chan error, 1)
-	finish := func(err error) {
-		select {
-		case done <- err:
-		default: // the batch has ended already
-		}
-	}
-	first := min(depth, n)
-	sent, got := first, 0 // the handler's from here on
-	ws.SetHandlers(wsapi.Handlers{
-		Message: func(m wsapi.MessageEvent) {
-			if len(m.Data) != size {
-				finish(fmt.Errorf("echo of %d bytes, want %d", len(m.Data), size))
-				return
-			}
-			got++
-			if got == n {
-				finish(nil)
-				return
-			}
-			if sent < n {
-				sent++
-				send()
-			}
-		},
+	})
+	w.ws.SetHandlers(wsapi.Handlers{
+		Message: func(m wsapi.MessageEvent) { b.echo(len(m.Data)) },
 		Close: func(e wsapi.CloseEvent) {
-			finish(fmt.Errorf("closed: %d %s", e.Code, e.Reason))
+			b.finish(fmt.Errorf("closed: %d %s", e.Code, e.Reason))
 		},
 	})
-	for range first {
-		send()
+	return b.run()
+}
+
+// payload is a batch's message: text of size bytes, or as many bytes.
+func payload(size int, binary bool) (string, []byte) {
+	if !binary {
+		return strings.Repeat("x", size), nil
 	}
-	return <-done
+	data := make([]byte, size)
+	for i := range data {
+		data[i] = byte(i*7 + i>>8)
+	}
+	return "", data
+}
+
+// batchRun is one batch's count, the same for both Go sides: each echo of
+// the right size sends the next message until n were sent, and the n-th
+// echo ends the batch.
+type batchRun struct {
+	n, size, depth int
+	sent, got      int
+	send           func()
+	done           chan error
+}
+
+func newBatchRun(n, size, depth int, send func()) *batchRun {
+	return &batchRun{n: n, size: size, depth: depth, send: send, done: make(chan error, 1)}
+}
+
+// run sends the first depth messages and waits for the end of the batch.
+func (b *batchRun) run() error {
+	b.sent = min(b.depth, b.n)
+	for range b.sent {
+		b.send()
+	}
+	return <-b.done
+}
+
+// echo counts an echo of m bytes.
+func (b *batchRun) echo(m int) {
+	if m != b.size {
+		b.finish(fmt.Errorf("echo of %d bytes, want %d", m, b.size))
+		return
+	}
+	b.got++
+	if b.got == b.n {
+		b.finish(nil)
+		return
+	}
+	if b.sent < b.n {
+		b.sent++
+		b.send()
+	}
+}
+
+// finish ends the batch with err, unless it has ended already.
+func (b *batchRun) finish(err error) {
+	select {
+	case b.done <- err:
+	default:
+	}
 }

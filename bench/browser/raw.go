@@ -4,8 +4,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
-	"strings"
 	"syscall/js"
 )
 
@@ -21,22 +19,6 @@ import (
 type rawBench struct {
 	ws     js.Value
 	handle func(data js.Value) // the batch's; set before each batch
-}
-
-func newRawBench() js.Value {
-	r := &rawBench{}
-	api := js.Global().Get("Object").New()
-	api.Set("open", method(func(args []js.Value) error { return r.open(args[0].String()) }))
-	api.Set("roundTrips", method(func(args []js.Value) error {
-		return r.batch(args[0].Int(), args[1].Int(), 1, false)
-	}))
-	api.Set("pipelined", method(func(args []js.Value) error {
-		return r.batch(args[0].Int(), args[1].Int(), args[2].Int(), false)
-	}))
-	api.Set("bulk", method(func(args []js.Value) error {
-		return r.batch(args[0].Int(), args[1].Int(), 1, true)
-	}))
-	return api
 }
 
 func (r *rawBench) open(url string) error {
@@ -77,16 +59,9 @@ func (r *rawBench) batch(n, size, depth int, binary bool) error {
 	if r.ws.IsUndefined() {
 		return errors.New("not open")
 	}
-	text := strings.Repeat("x", size)
-	var data []byte
-	if binary {
-		data = make([]byte, size)
-		for i := range data {
-			data[i] = byte(i*7 + i>>8)
-		}
-	}
+	text, data := payload(size, binary)
 	uint8Array := js.Global().Get("Uint8Array")
-	send := func() {
+	b := newBatchRun(n, size, depth, func() {
 		if binary {
 			buf := uint8Array.New(len(data))
 			js.CopyBytesToJS(buf, data)
@@ -94,40 +69,17 @@ func (r *rawBench) batch(n, size, depth int, binary bool) error {
 		} else {
 			r.ws.Call("send", text)
 		}
-	}
-	done := make(chan error, 1)
-	finish := func(err error) {
-		r.handle = nil
-		done <- err
-	}
-	first := min(depth, n)
-	sent, got := first, 0
+	})
 	r.handle = func(d js.Value) {
-		var m int
 		if binary {
 			view := uint8Array.New(d)
-			b := make([]byte, view.Length())
-			js.CopyBytesToGo(b, view)
-			m = len(b)
+			got := make([]byte, view.Length())
+			js.CopyBytesToGo(got, view)
+			b.echo(len(got))
 		} else {
-			m = len(d.String())
-		}
-		if m != size {
-			finish(fmt.Errorf("echo of %d bytes, want %d", m, size))
-			return
-		}
-		got++
-		if got == n {
-			finish(nil)
-			return
-		}
-		if sent < n {
-			sent++
-			send()
+			b.echo(len(d.String()))
 		}
 	}
-	for range first {
-		send()
-	}
-	return <-done
+	defer func() { r.handle = nil }()
+	return b.run()
 }

@@ -35,7 +35,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -48,6 +47,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-wsapi/wsapi/bench/internal/gomod"
 	"github.com/go-wsapi/wsapi/bench/internal/report"
 	"github.com/go-wsapi/wsapi/server"
 )
@@ -70,7 +70,7 @@ func main() {
 	flag.DurationVar(&cfg.timeout, "timeout", 5*time.Minute, "give up after this `duration`")
 	flag.Parse()
 
-	root, err := moduleRoot()
+	root, err := gomod.Root()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "browserbench:", err)
 		os.Exit(1)
@@ -89,19 +89,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "browserbench:", err)
 		os.Exit(1)
 	}
-}
-
-// moduleRoot is the directory of the go.mod of the current directory.
-func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		return "", errors.New("not in a module: run it from the repository")
-	}
-	return filepath.Dir(gomod), nil
 }
 
 // result is what the page reports.

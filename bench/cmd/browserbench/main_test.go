@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-wsapi/wsapi/bench/internal/gomod"
 )
 
 // TestSmoke runs the page once with tiny batches: it proves that the
@@ -26,7 +28,7 @@ func TestSmoke(t *testing.T) {
 		}
 		t.Fatal(err)
 	}
-	root, err := moduleRoot()
+	root, err := gomod.Root()
 	if err != nil {
 		t.Fatal(err)
 	}

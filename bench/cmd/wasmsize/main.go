@@ -21,7 +21,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -31,6 +30,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-wsapi/wsapi/bench/internal/gomod"
 	"github.com/go-wsapi/wsapi/bench/internal/report"
 )
 
@@ -72,7 +72,7 @@ func main() {
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	root, err := moduleRoot()
+	root, err := gomod.Root()
 	if err == nil {
 		var s *report.Section
 		if s, err = run(ctx, root); err == nil {
@@ -84,19 +84,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "wasmsize:", err)
 		os.Exit(1)
 	}
-}
-
-// moduleRoot is the directory of the go.mod of the current directory.
-func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		return "", errors.New("not in a module: run it from the repository")
-	}
-	return filepath.Dir(gomod), nil
 }
 
 // program is one build and what it weighs.

@@ -7,12 +7,14 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/go-wsapi/wsapi/bench/internal/gomod"
 )
 
 // TestSmoke builds the three programs and reads them: it proves that the
 // program runs, and that net/http stays out of the wasm builds.
 func TestSmoke(t *testing.T) {
-	root, err := moduleRoot()
+	root, err := gomod.Root()
 	if err != nil {
 		t.Fatal(err)
 	}
