@@ -211,17 +211,21 @@ func (c *client) goAway(code websocket.StatusCode, reason string) {
 	}
 }
 
-// retireLocked ends a writer, with c.mu held, and reports whether it must
-// close the connection on its way out (goAway was waiting for it).
-func (c *client) retireLocked() bool {
+// retireUnlock ends a writer: it is called with c.mu held and unlocks it.
+// The writer then closes the connection on its way out if goAway was
+// waiting for it.
+func (c *client) retireUnlock() {
 	c.writing = false
 	c.queue = nil
 	c.inflight = 0
-	if c.goodbye && !c.closeStarted && !c.finished {
+	bye := c.goodbye && !c.closeStarted && !c.finished
+	if bye {
 		c.closeStarted = true
-		return true
 	}
-	return false
+	c.mu.Unlock()
+	if bye {
+		c.closeConn()
+	}
 }
 
 // closeConn runs the close handshake that kick or goAway asked for. It
@@ -297,11 +301,7 @@ func (c *client) writeLoop() {
 		clear(batch)
 		c.inflight = 0
 		if c.stopped || len(c.queue) == 0 {
-			bye := c.retireLocked()
-			c.mu.Unlock()
-			if bye {
-				c.closeConn()
-			}
+			c.retireUnlock()
 			return
 		}
 		batch, c.queue = c.queue, batch[:0]
@@ -311,11 +311,7 @@ func (c *client) writeLoop() {
 		if c.writeBatch(batch) != nil {
 			c.mu.Lock()
 			c.stopped = true
-			bye := c.retireLocked()
-			c.mu.Unlock()
-			if bye {
-				c.closeConn()
-			}
+			c.retireUnlock()
 			return
 		}
 	}
@@ -366,11 +362,7 @@ func (c *client) tickLoop() {
 	}
 	c.mu.Lock()
 	c.stopped = true
-	bye := c.retireLocked()
-	c.mu.Unlock()
-	if bye {
-		c.closeConn()
-	}
+	c.retireUnlock()
 }
 
 // errStopped ends tickLoop when it is woken.
