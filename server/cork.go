@@ -3,6 +3,7 @@
 package server
 
 import (
+	"encoding/binary"
 	"net"
 	"sync"
 )
@@ -26,20 +27,28 @@ var corkPool = sync.Pool{New: func() any { return new([]byte) }}
 // reach the connection in that order. A control frame written by another
 // goroutine while corked (a pong, a ping, a close) is held back too, but
 // no longer than the writer takes to copy its batch, since a corked Write
-// never waits on the network unless it sends. The writer uncorks on every
-// path, and a data frame after a close frame fails at once, so a close
-// frame is never left behind.
+// never waits on the network unless it sends. A close frame is not held
+// back: coder/websocket closes the connection right after the one that
+// answers the peer's, so it goes at once, with what is held before it,
+// and the writes after it are not held either (a data frame after a
+// close frame fails at once anyway). To know a close frame when it comes,
+// Write follows the frames' headers while corked. The writer uncorks on
+// every path.
 type corkWriter struct {
 	conn   net.Conn
 	mu     sync.Mutex
 	corked bool
 	buf    *[]byte // from corkPool while corked, else nil
+	rest   uint64  // while corked: bytes of the current frame still to come
 }
 
-// cork starts holding frames back.
+// cork starts holding frames back. It is called between two frames: the
+// writer's own are written, and the others are control frames, each
+// written whole.
 func (w *corkWriter) cork() {
 	w.mu.Lock()
 	w.corked = true
+	w.rest = 0
 	w.mu.Unlock()
 }
 
@@ -63,6 +72,15 @@ func (w *corkWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !w.corked {
+		return w.conn.Write(p)
+	}
+	if w.closeFrame(p) {
+		w.corked = false
+		if w.buf != nil {
+			if err := w.flushLocked(); err != nil {
+				return 0, err
+			}
+		}
 		return w.conn.Write(p)
 	}
 	if w.buf == nil {
@@ -89,4 +107,42 @@ func (w *corkWriter) flushLocked() error {
 	_, err := w.conn.Write(*w.buf)
 	*w.buf = (*w.buf)[:0]
 	return err
+}
+
+// closeFrame follows the frames in p, which go on from those written
+// since cork, and reports whether one of them is a close frame. A header
+// it cannot read whole (never the case with coder/websocket, which
+// flushes after every frame) counts as one: the bytes then go at once.
+func (w *corkWriter) closeFrame(p []byte) bool {
+	for {
+		if uint64(len(p)) <= w.rest {
+			w.rest -= uint64(len(p))
+			return false
+		}
+		p = p[w.rest:]
+		w.rest = 0
+		if p[0]&0x0f == 0x8 || len(p) < 2 {
+			return true
+		}
+		n, h := uint64(p[1]&0x7f), uint64(2)
+		switch n {
+		case 126:
+			if h = 4; len(p) < 4 {
+				return true
+			}
+			n = uint64(binary.BigEndian.Uint16(p[2:]))
+		case 127:
+			if h = 10; len(p) < 10 {
+				return true
+			}
+			n = binary.BigEndian.Uint64(p[2:])
+		}
+		if p[1]&0x80 != 0 {
+			h += 4 // a masking key
+		}
+		if n > 1<<62 {
+			return true
+		}
+		w.rest = h + n
+	}
 }

@@ -5,6 +5,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"net"
 	"net/http"
@@ -42,25 +43,44 @@ func (c *countingConn) count() int {
 	return len(c.writes)
 }
 
+// frame returns a frame of op whose header and payload (bytes of c) are
+// size bytes in all.
+func frame(op, c byte, size int) []byte {
+	var h []byte
+	switch {
+	case size-2 <= 125:
+		h = []byte{0x80 | op, byte(size - 2)}
+	case size-4 <= 0xffff:
+		h = []byte{0x80 | op, 126, 0, 0}
+		binary.BigEndian.PutUint16(h[2:], uint16(size-4))
+	default:
+		h = make([]byte, 10)
+		h[0], h[1] = 0x80|op, 127
+		binary.BigEndian.PutUint64(h[2:], uint64(size-10))
+	}
+	return append(h, bytes.Repeat([]byte{c}, size-len(h))...)
+}
+
 func TestCorkWriter(t *testing.T) {
 	cc := &countingConn{}
 	w := &corkWriter{conn: cc}
-	w.Write([]byte("a"))
+	w.Write(frame(2, 'a', 3))
 	if cc.count() != 1 {
 		t.Fatalf("uncorked: %d writes, want 1", cc.count())
 	}
 
 	w.cork()
-	w.Write([]byte("b"))
-	w.Write([]byte("c"))
+	b, c := frame(2, 'b', 3), frame(2, 'c', 3)
+	w.Write(b)
+	w.Write(c)
 	if cc.count() != 1 {
 		t.Fatalf("corked: %d writes, want none more", cc.count())
 	}
 	if err := w.uncork(); err != nil {
 		t.Fatal(err)
 	}
-	if cc.count() != 2 || string(cc.writes[1]) != "bc" {
-		t.Fatalf("uncork wrote %q, want one write of \"bc\"", cc.writes[1:])
+	if cc.count() != 2 || string(cc.writes[1]) != string(b)+string(c) {
+		t.Fatalf("uncork wrote %q, want one write of b and c", cc.writes[1:])
 	}
 	if w.buf != nil {
 		t.Error("the buffer outlives the batch")
@@ -69,18 +89,45 @@ func TestCorkWriter(t *testing.T) {
 	// What would go over maxCork sends what is held first; what is
 	// larger than maxCork goes straight through.
 	w.cork()
-	big := bytes.Repeat([]byte("x"), maxCork-1)
-	w.Write(big)
-	w.Write([]byte("yz"))
-	w.Write(bytes.Repeat([]byte("h"), maxCork+1))
-	w.Write([]byte("end"))
+	w.Write(frame(2, 'x', maxCork-1))
+	w.Write(frame(2, 'y', 4))
+	w.Write(frame(2, 'h', maxCork+1))
+	w.Write(frame(2, 'e', 5))
 	w.uncork()
 	var got []string
 	for _, p := range cc.writes[2:] {
 		got = append(got, strconv.Itoa(len(p)))
 	}
-	if s := strings.Join(got, " "); s != strconv.Itoa(maxCork-1)+" 2 "+strconv.Itoa(maxCork+1)+" 3" {
+	if s := strings.Join(got, " "); s != strconv.Itoa(maxCork-1)+" 4 "+strconv.Itoa(maxCork+1)+" 5" {
 		t.Errorf("writes of %s bytes", s)
+	}
+}
+
+// TestCorkWriterClose: a close frame is not held back, nor what comes
+// after it; a frame that comes in several writes, whose payload looks
+// like a close frame's header, is not taken for one.
+func TestCorkWriterClose(t *testing.T) {
+	cc := &countingConn{}
+	w := &corkWriter{conn: cc}
+	w.cork()
+	long := frame(2, 0x88, 300)
+	w.Write(long[:100])
+	w.Write(long[100:])
+	w.Write(frame(2, 'm', 10))
+	if cc.count() != 0 {
+		t.Fatalf("%d writes before the close frame, want none", cc.count())
+	}
+	closing := frame(8, 'c', 10)
+	w.Write(closing)
+	if cc.count() != 2 || len(cc.writes[0]) != 310 || string(cc.writes[1]) != string(closing) {
+		t.Fatalf("writes of %d frames at the close frame, want what was held, then the close frame", cc.count())
+	}
+	w.Write(frame(10, 'p', 4))
+	if cc.count() != 3 {
+		t.Errorf("a write after the close frame was held back")
+	}
+	if err := w.uncork(); err != nil || cc.count() != 3 {
+		t.Errorf("uncork: %v, %d writes, want none more", err, cc.count())
 	}
 }
 
@@ -162,7 +209,7 @@ func TestCorkedClose(t *testing.T) {
 	closed := make(chan error, 1)
 	go func() { closed <- c.conn.Close(websocket.StatusGoingAway, "bye") }()
 	for held() == n {
-		time.Sleep(time.Millisecond) // the close frame is being held
+		time.Sleep(time.Millisecond) // until the close frame has come
 	}
 	if err := c.write(&message{typ: websocket.MessageText, data: []byte("after")}); err == nil {
 		t.Error("a data frame went after the close frame")
@@ -180,5 +227,38 @@ func TestCorkedClose(t *testing.T) {
 	}
 	if err := <-closed; err != nil {
 		t.Errorf("Close: %v", err)
+	}
+}
+
+// TestCorkedCloseReply: the peer closes while the writer has the
+// connection corked. coder/websocket answers the close frame from the
+// reader and then closes the connection at once, so the answer must not
+// wait in the cork buffer for the writer: the peer gets it, and its
+// close handshake is clean.
+func TestCorkedCloseReply(t *testing.T) {
+	c, _, peer := corkedPair(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	c.cork.cork()
+	if err := c.write(&message{typ: websocket.MessageText, data: []byte("before")}); err != nil {
+		t.Fatal(err)
+	}
+	peerClosed := make(chan error, 1)
+	go func() {
+		// The peer reads what the server sends while it waits for the
+		// answer to its close frame.
+		peerClosed <- peer.Close(websocket.StatusNormalClosure, "done")
+	}()
+	_, _, err := c.conn.Read(ctx) // answers the close frame, and closes
+	if websocket.CloseStatus(err) != websocket.StatusNormalClosure {
+		t.Fatalf("server read: %v, want the peer's close", err)
+	}
+	if err := c.write(&message{typ: websocket.MessageText, data: []byte("after")}); err == nil {
+		t.Error("a data frame went after the close frame")
+	}
+	c.cork.uncork()
+	if err := <-peerClosed; err != nil {
+		t.Errorf("the peer's Close: %v, want a clean close handshake", err)
 	}
 }
