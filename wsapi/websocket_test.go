@@ -3,6 +3,8 @@ package wsapi_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -224,4 +226,47 @@ func openEcho(t *testing.T, e env) *wsapi.WebSocket {
 		<-ws.Done()
 	})
 	return ws
+}
+
+// TestTextKeepsBOM: a text message or close reason that starts with
+// U+FEFF keeps it, as the browser's send and close do. (syscall/js makes
+// its strings with a TextDecoder that takes a leading U+FEFF for a byte
+// order mark and drops it.)
+func TestTextKeepsBOM(t *testing.T) {
+	e := scenarioEnv(t)
+	// Ids are fresh per run and runtime: the children share the server.
+	id := fmt.Sprintf("bom-%s-%08x", e.runtime, rand.Uint32())
+	ws, err := wsapi.New(e.wsBase() + "/echo?id=" + id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := ws.WaitOpen(ctx); err != nil {
+		t.Fatal(err)
+	}
+	small, large, reason := "\uFEFFhi", "\uFEFF"+strings.Repeat("x", 20<<10), "\uFEFFbye"
+	for _, s := range []string{small, large} {
+		if err := ws.SendText(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ws.CloseWithStatus(1000, reason); err != nil {
+		t.Fatal(err)
+	}
+	<-ws.Done()
+	var got []string
+	for _, l := range observe(e, id) {
+		if strings.HasPrefix(l, "recv ") || strings.HasPrefix(l, "close ") {
+			got = append(got, l)
+		}
+	}
+	want := []string{
+		fmt.Sprintf("recv text %d", len(small)),
+		fmt.Sprintf("recv text %d", len(large)),
+		fmt.Sprintf("close 1000 %q", reason),
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("the server saw %q, want %q", got, want)
+	}
 }

@@ -63,7 +63,7 @@ const recHeader = 5
 var jsFastPath, _ = safejs.Global().Get("Function")
 
 const jsFastPathSource = `"use strict";
-const enc = new TextEncoder(), dec = new TextDecoder();
+const enc = new TextEncoder(), dec = new TextDecoder("utf-8", { ignoreBOM: true });
 // after(f) returns a function that runs f in a task of its own, after
 // those already queued: the browser's scheduler.postTask, else Node's
 // setImmediate, else a MessageChannel.
@@ -349,7 +349,7 @@ func (t *jsTransport) intProp(v safejs.Value, name string) (int, error) {
 
 func (t *jsTransport) sendText(s string) {
 	if !t.fast || len(s) > fastBufSize {
-		t.js.Call("send", s)
+		t.js.Call("send", jsString(s))
 		return
 	}
 	// CopyBytesToJS only reads the string's bytes.
@@ -392,8 +392,35 @@ func (t *jsTransport) close(code int, reason string) {
 		t.js.Call("close")
 		return
 	}
-	t.js.Call("close", code, reason)
+	t.js.Call("close", code, jsString(reason))
 }
+
+// jsString returns s for a JS call. syscall/js makes its JS strings with a
+// TextDecoder that takes a leading U+FEFF for a byte order mark and drops
+// it, where the browser's own strings keep it: a string that starts with
+// one is decoded here with a TextDecoder that keeps it.
+func jsString(s string) any {
+	if len(s) < 3 || s[:3] != "\uFEFF" {
+		return s
+	}
+	b, err := uint8Array.New(len(s))
+	if err != nil {
+		return s
+	}
+	safejs.CopyBytesToJS(b, unsafe.Slice(unsafe.StringData(s), len(s)))
+	v, err := bomDecoder().Call("decode", b)
+	if err != nil {
+		return s
+	}
+	return v
+}
+
+// bomDecoder is a TextDecoder that keeps a leading U+FEFF.
+var bomDecoder = sync.OnceValue(func() safejs.Value {
+	c, _ := safejs.Global().Get("TextDecoder")
+	d, _ := c.New("utf-8", map[string]any{"ignoreBOM": true})
+	return d
+})
 
 // abort closes a socket that is still connecting; the browser fails it, and
 // the socket has already queued the same error and close itself.
