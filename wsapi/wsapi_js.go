@@ -64,19 +64,21 @@ var jsFastPath, _ = safejs.Global().Get("Function")
 
 const jsFastPathSource = `"use strict";
 const enc = new TextEncoder(), dec = new TextDecoder("utf-8", { ignoreBOM: true });
-// after(f) returns a function that runs f in a task of its own, after
-// those already queued: the browser's scheduler.postTask, else Node's
-// setImmediate, else a MessageChannel.
+// after(f) returns [post, stop]: post runs f in a task of its own, after
+// those already queued (the browser's scheduler.postTask, else Node's
+// setImmediate, else a MessageChannel), and stop frees what post needs. A
+// port with a listener lives as long as the channel is open, and keeps
+// Node running: stop closes it.
 const after = (f) => {
 	if (typeof scheduler === "object" && scheduler && typeof scheduler.postTask === "function") {
-		return () => { scheduler.postTask(f); };
+		return [() => { scheduler.postTask(f); }, () => {}];
 	}
 	if (typeof setImmediate === "function") {
-		return () => { setImmediate(f); };
+		return [() => { setImmediate(f); }, () => {}];
 	}
 	const mc = new MessageChannel();
 	mc.port1.onmessage = f;
-	return () => { mc.port2.postMessage(0); };
+	return [() => { mc.port2.postMessage(0); }, () => { mc.port1.close(); }];
 };
 return function (ws, deliver, size, onopen, onerror, onclose) {
 	const rbuf = new Uint8Array(size), sbuf = new Uint8Array(size);
@@ -90,7 +92,7 @@ return function (ws, deliver, size, onopen, onerror, onclose) {
 		}
 	};
 	const task = () => { waiting = false; flush(); };
-	const later = after(task);
+	const [later, stop] = after(task);
 	const put = (kind, d, b) => {
 		const at = used + 5;
 		if (at > size) return false;
@@ -135,7 +137,7 @@ return function (ws, deliver, size, onopen, onerror, onclose) {
 		rbuf, sbuf,
 		sendText(n) { send(dec.decode(sbuf.subarray(0, n))); },
 		sendBinary(n) { send(sbuf.slice(0, n)); },
-		detach() { dead = true; used = 0; },
+		detach() { dead = true; used = 0; stop(); },
 	};
 };`
 
