@@ -117,6 +117,7 @@ return function (ws, deliver, size, onopen, onerror, onclose) {
 		const b = kind === 1 ? null : new Uint8Array(d);
 		if (!put(kind, d, b)) {
 			flush();
+			if (dead) return; // Go let go of the socket in that delivery
 			if (!put(kind, d, b)) {
 				const big = kind === 1 ? enc.encode(d) : b;
 				deliver(kind, big.length, big);
