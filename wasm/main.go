@@ -18,6 +18,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -372,7 +373,7 @@ func (a *app) onChat(gen int, e client.ChatEvent) {
 		return
 	}
 	class := string(e.Type)
-	if e.Nick == own {
+	if e.Nick == own || slices.Contains(e.Nicks, own) {
 		class += " mine"
 	}
 	li := create("li", class, "")
@@ -384,6 +385,10 @@ func (a *app) onChat(gen int, e client.ChatEvent) {
 		call(li, "append", create("span", "nick", e.Nick), ": ", create("span", "text", e.Text))
 	} else {
 		setText(li, e.String())
+		if len(e.Nicks) > 1 {
+			// The text names a few; the tooltip, everyone.
+			setAttr(li, "title", strings.Join(e.Nicks, ", "))
+		}
 	}
 	appendCapped(a.el["chat-messages"], li, chatMax)
 }

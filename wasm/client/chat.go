@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -32,26 +34,48 @@ const (
 )
 
 // ChatEvent is one room event, as the server stamped it.
+//
+// The server announces the joins and leaves of a burst together, so one
+// Join or Leave may name several members: Nicks lists them all, in the
+// order they came, and Nick is the first.
 type ChatEvent struct {
-	Type ChatEventType
-	Nick string
-	Text string    // for Say
-	Seq  uint64    // the room's sequence number, one more per event
-	Time time.Time // the server's time
+	Type  ChatEventType
+	Nick  string
+	Nicks []string  // for Join and Leave: every member named, Nick first
+	Text  string    // for Say
+	Seq   uint64    // the room's sequence number, one more per event
+	Time  time.Time // the server's time
 }
 
 // String renders the event as the page lists it: "<nick>: <text>",
-// "<nick> joined" or "<nick> left".
+// "<nick> joined" or "<nick> left". A Join or Leave of several members
+// names them ("alice, bob and carol joined"), up to four; of more, the
+// first three and how many others ("alice, bob, carol and 97 others
+// left").
 func (e ChatEvent) String() string {
 	switch e.Type {
 	case Say:
 		return e.Nick + ": " + e.Text
 	case Join:
-		return e.Nick + " joined"
+		return e.names() + " joined"
 	case Leave:
-		return e.Nick + " left"
+		return e.names() + " left"
 	}
 	return e.Nick + " " + string(e.Type)
+}
+
+// maxNames is how many nicks String lists in full.
+const maxNames = 4
+
+func (e ChatEvent) names() string {
+	n := e.Nicks
+	switch {
+	case len(n) < 2:
+		return e.Nick
+	case len(n) <= maxNames:
+		return strings.Join(n[:len(n)-1], ", ") + " and " + n[len(n)-1]
+	}
+	return strings.Join(n[:maxNames-1], ", ") + " and " + strconv.Itoa(len(n)-maxNames+1) + " others"
 }
 
 // ChatOptions are the settings of DialChat. A nil *ChatOptions is the zero
@@ -143,11 +167,12 @@ func DialChat(base string, opts *ChatOptions) (*Chat, error) {
 
 // chatWire is a chat message on the wire, in either direction.
 type chatWire struct {
-	Type string `json:"type"`
-	Nick string `json:"nick,omitempty"`
-	Text string `json:"text,omitempty"`
-	Seq  uint64 `json:"seq,omitempty"`
-	Time string `json:"time,omitempty"`
+	Type  string   `json:"type"`
+	Nick  string   `json:"nick,omitempty"`
+	Nicks []string `json:"nicks,omitempty"`
+	Text  string   `json:"text,omitempty"`
+	Seq   uint64   `json:"seq,omitempty"`
+	Time  string   `json:"time,omitempty"`
 }
 
 // ParseChat parses a message from the chat endpoint: a welcome, which has
@@ -173,6 +198,17 @@ func ParseChat(m wsapi.MessageEvent) (ChatEvent, error) {
 	}
 	if w.Nick == "" {
 		return ChatEvent{}, fmt.Errorf("chat: %s message without nick", w.Type)
+	}
+	switch {
+	case w.Nicks == nil && (ev.Type == Join || ev.Type == Leave):
+		ev.Nicks = []string{w.Nick}
+	case w.Nicks == nil:
+	case ev.Type != Join && ev.Type != Leave:
+		return ChatEvent{}, fmt.Errorf("chat: %s message with nicks", w.Type)
+	case len(w.Nicks) < 2 || w.Nicks[0] != w.Nick || slices.Contains(w.Nicks, ""):
+		return ChatEvent{}, fmt.Errorf("chat: %s message: nicks %q do not follow nick %q", w.Type, w.Nicks, w.Nick)
+	default:
+		ev.Nicks = w.Nicks
 	}
 	if w.Seq == 0 && ev.Type != Welcome {
 		return ChatEvent{}, fmt.Errorf("chat: %s message without seq", w.Type)

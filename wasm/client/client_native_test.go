@@ -334,7 +334,7 @@ func TestChatGap(t *testing.T) {
 		`{"type":"say","nick":"bob","text":"again","seq":7,`+ts+`}`,
 		`not json`,
 		`{"type":"welcome","nick":"alice","seq":9,`+ts+`}`,
-		`{"type":"leave","nick":"bob","seq":10,`+ts+`}`, // missed 8, 9
+		`{"type":"leave","nick":"bob","nicks":["bob","carol"],"seq":10,`+ts+`}`, // missed 8, 9
 	)
 	rec := &recorder{name: "chat"}
 	var mu sync.Mutex
@@ -372,7 +372,7 @@ func TestChatGap(t *testing.T) {
 	<-c.Socket().Done() // the callbacks of the last event have returned
 	mu.Lock()
 	defer mu.Unlock()
-	if want := []string{"4 alice joined", "missed 2", "7 bob: one", "missed 2", "10 bob left"}; !slices.Equal(events, want) {
+	if want := []string{"4 alice joined", "missed 2", "7 bob: one", "missed 2", "10 bob and carol left"}; !slices.Equal(events, want) {
 		t.Errorf("callbacks %q, want %q", events, want)
 	}
 	var invalid int

@@ -29,7 +29,10 @@
 //
 // Chat and ticks messages are JSON text frames. Every chat room event
 // (join, say, leave) carries the room's sequence number, which grows by one
-// per event; Chat counts the events it missed from the gaps. A message that
-// does not follow the protocol is not applied to the state: it is counted
-// and reported to Hooks.Invalid, and the socket stays open.
+// per event; Chat counts the events it missed from the gaps. The server
+// announces the joins and leaves of a burst together: one join or leave
+// event may name several members (ChatEvent.Nicks), and a client's own
+// join comes a little after its welcome, always before its first say. A
+// message that does not follow the protocol is not applied to the state:
+// it is counted and reported to Hooks.Invalid, and the socket stays open.
 package client

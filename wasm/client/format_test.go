@@ -2,6 +2,7 @@ package client
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ func TestBaseURL(t *testing.T) {
 		{"ws://h:1/ws/echo", "ws://h:1"},
 	} {
 		got, err := BaseURL(c.in)
-		if err != nil || got != c.want {
+		if err != nil || !reflect.DeepEqual(got, c.want) {
 			t.Errorf("BaseURL(%q) = %q, %v; want %q", c.in, got, err, c.want)
 		}
 	}
@@ -60,6 +61,12 @@ func TestStrings(t *testing.T) {
 		{ChatEvent{Type: Say, Nick: "alice", Text: "hi there"}.String(), "alice: hi there"},
 		{ChatEvent{Type: Join, Nick: "bob"}.String(), "bob joined"},
 		{ChatEvent{Type: Leave, Nick: "bob"}.String(), "bob left"},
+		{ChatEvent{Type: Join, Nick: "bob", Nicks: []string{"bob"}}.String(), "bob joined"},
+		{ChatEvent{Type: Join, Nick: "a", Nicks: []string{"a", "b"}}.String(), "a and b joined"},
+		{ChatEvent{Type: Leave, Nick: "a", Nicks: []string{"a", "b", "c"}}.String(), "a, b and c left"},
+		{ChatEvent{Type: Join, Nick: "a", Nicks: []string{"a", "b", "c", "d"}}.String(), "a, b, c and d joined"},
+		{ChatEvent{Type: Join, Nick: "a", Nicks: []string{"a", "b", "c", "d", "e"}}.String(), "a, b, c and 2 others joined"},
+		{ChatEvent{Type: Leave, Nick: "a", Nicks: strings.Split("abcdefghijklmnopqrstuvwxyz", "")}.String(), "a, b, c and 23 others left"},
 		{Quote{Symbol: "GOPHER", Price: 101.25}.String(), "GOPHER 101.25"},
 		{Quote{Symbol: "GOPHER", Price: 99}.String(), "GOPHER 99.00"},
 		{LogOpen("echo"), "echo open"},
@@ -85,12 +92,14 @@ func TestParseChat(t *testing.T) {
 		want ChatEvent
 	}{
 		{`{"type":"welcome","nick":"alice","seq":0,` + ts + `}`, ChatEvent{Type: Welcome, Nick: "alice", Time: want}},
-		{`{"type":"join","nick":"alice","seq":7,` + ts + `}`, ChatEvent{Type: Join, Nick: "alice", Seq: 7, Time: want}},
+		{`{"type":"join","nick":"alice","seq":7,` + ts + `}`, ChatEvent{Type: Join, Nick: "alice", Nicks: []string{"alice"}, Seq: 7, Time: want}},
+		{`{"type":"join","nick":"alice","nicks":["alice","bob"],"seq":7,` + ts + `}`, ChatEvent{Type: Join, Nick: "alice", Nicks: []string{"alice", "bob"}, Seq: 7, Time: want}},
+		{`{"type":"leave","nick":"a","nicks":["a","b","c"],"seq":7,` + ts + `}`, ChatEvent{Type: Leave, Nick: "a", Nicks: []string{"a", "b", "c"}, Seq: 7, Time: want}},
 		{`{"type":"say","nick":"alice","text":"hello","seq":8,` + ts + `,"extra":1}`, ChatEvent{Type: Say, Nick: "alice", Text: "hello", Seq: 8, Time: want}},
-		{`{"type":"leave","nick":"alice","seq":9,` + ts + `}`, ChatEvent{Type: Leave, Nick: "alice", Seq: 9, Time: want}},
+		{`{"type":"leave","nick":"alice","seq":9,` + ts + `}`, ChatEvent{Type: Leave, Nick: "alice", Nicks: []string{"alice"}, Seq: 9, Time: want}},
 	} {
 		got, err := ParseChat(text(c.in))
-		if err != nil || got != c.want {
+		if err != nil || !reflect.DeepEqual(got, c.want) {
 			t.Errorf("ParseChat(%s) = %+v, %v; want %+v", c.in, got, err, c.want)
 		}
 	}
@@ -102,6 +111,13 @@ func TestParseChat(t *testing.T) {
 		`{"type":"say","nick":"a","seq":1}`,
 		`{"type":"say","nick":"a","seq":1,"time":"yesterday"}`,
 		`{"type":"join","nick":"a","text":"x","seq":1,` + ts + `}`,
+		`{"type":"join","nick":"a","nicks":[],"seq":1,` + ts + `}`,
+		`{"type":"join","nick":"a","nicks":["a"],"seq":1,` + ts + `}`,
+		`{"type":"join","nick":"a","nicks":["b","a"],"seq":1,` + ts + `}`,
+		`{"type":"leave","nick":"a","nicks":["a",""],"seq":1,` + ts + `}`,
+		`{"type":"leave","nick":"a","nicks":["a",1],"seq":1,` + ts + `}`,
+		`{"type":"say","nick":"a","nicks":["a","b"],"text":"x","seq":1,` + ts + `}`,
+		`{"type":"welcome","nick":"a","nicks":["a","b"],"seq":0,` + ts + `}`,
 	} {
 		if got, err := ParseChat(text(in)); err == nil {
 			t.Errorf("ParseChat(%s) = %+v, want an error", in, got)
