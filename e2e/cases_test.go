@@ -79,7 +79,8 @@ func checkChat(t *testing.T, alice, bob []chatItem) {
 // and types and texts as the page shows them.
 func checkChatView(t *testing.T, name string, items []chatItem) {
 	t.Helper()
-	text := regexp.MustCompile(`^(?:\S+ (?:joined|left)|\S+: .+)$`)
+	// A join or leave may name several: "a, b and 3 others joined".
+	text := regexp.MustCompile(`^(?:\S+(?:(?:, \S+)* and (?:\S+|\d+ others))? (?:joined|left)|\S+: .+)$`)
 	for i, c := range items {
 		if i > 0 && c.Seq != items[i-1].Seq+1 {
 			t.Errorf("%s: seq %d follows %d", name, c.Seq, items[i-1].Seq)

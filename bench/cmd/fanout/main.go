@@ -262,7 +262,7 @@ func (p *publisher) read() {
 			return
 		}
 		if bytes.HasPrefix(buf, []byte(`{"type":"leave"`)) {
-			if nick, ok := field(buf, `"nick":"`); ok {
+			for _, nick := range leaveNicks(buf) {
 				select {
 				case p.leaves <- nick:
 				default: // nobody counts leaves this many
@@ -270,6 +270,23 @@ func (p *publisher) read() {
 			}
 		}
 	}
+}
+
+// leaveNicks returns the nicks a leave event names: the server announces
+// the leaves of a burst in one event, whose "nicks" lists them all; one
+// alone has only "nick".
+func leaveNicks(b []byte) []string {
+	var e struct {
+		Nick  string   `json:"nick"`
+		Nicks []string `json:"nicks"`
+	}
+	if json.Unmarshal(b, &e) != nil {
+		return nil
+	}
+	if e.Nicks != nil {
+		return e.Nicks
+	}
+	return []string{e.Nick}
 }
 
 // why adds to a failed write what ended the connection, when the read
@@ -523,9 +540,10 @@ func (r *room) grow(ctx context.Context, n int) error {
 
 	kinds := slices.Repeat([]bool{false}, wantNormal-normal)
 	kinds = append(kinds, slices.Repeat([]bool{true}, wantStalled-stalled)...)
-	// Every join goes to everyone in the room, and the server closes a
-	// member whose queue of 64 messages is full: joins come in batches
-	// smaller than that, each read by all before the next.
+	// Joins come in batches, each followed by a sync that all read
+	// before the next batch dials: the server closes a member whose
+	// queue of 64 messages is full, and the room grows no faster than
+	// its members read. (The joins of a batch are announced together.)
 	for len(kinds) > 0 {
 		batch := kinds[:min(joinBatch, len(kinds))]
 		kinds = kinds[len(batch):]
