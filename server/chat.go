@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -115,13 +116,16 @@ func parseSay(typ websocket.MessageType, data []byte) (string, bool) {
 	return text, true
 }
 
-// event is a room event as sent; Text is set for say only.
+// event is a room event as sent; Text is set for say only. A join or
+// leave of several members names them all in Nicks, and the first in
+// Nick too; one of a single member has no Nicks.
 type event struct {
-	Type string `json:"type"`
-	Nick string `json:"nick"`
-	Text string `json:"text,omitempty"`
-	Seq  int64  `json:"seq"`
-	Time string `json:"time"`
+	Type  string   `json:"type"`
+	Nick  string   `json:"nick"`
+	Nicks []string `json:"nicks,omitempty"`
+	Text  string   `json:"text,omitempty"`
+	Seq   int64    `json:"seq"`
+	Time  string   `json:"time"`
 }
 
 // timeFormat is RFC 3339 with milliseconds, for UTC times.
@@ -140,25 +144,56 @@ func encode(v any) *message {
 	return &message{typ: websocket.MessageText, data: data}
 }
 
+// Presence announcements.
+const (
+	// presenceWindow is how long a join or leave may wait to be
+	// announced together with the others of a burst.
+	presenceWindow = 100 * time.Millisecond
+	// maxPresenceNicks is the most nicks one join or leave event names:
+	// 1000 nicks of at most 24 characters keep it under 32 KiB, the read
+	// limit coder/websocket clients have by default.
+	maxPresenceNicks = 1000
+)
+
 // room is the chat room: its members, their nicks and the seq.
 //
 // Everything happens under mu, so that seq numbers go out in order, but
 // nothing under mu waits: a member gets a message by client.send, which
 // fails when its queue is full, and such a member is kicked out.
+//
+// Joins and leaves are not announced one by one: a burst of them would
+// cost one broadcast per member, each to every member. They wait, and
+// flush announces all that wait at once, the leaves in one event, then
+// the joins in another. flush runs from a timer, window after the first
+// of them, and before a say of a member whose join waits, so that nobody
+// sees a member talk before it joined. Only that say flushes: a say
+// names its speaker alone, so the others' says need no flush, and a
+// room that chats through a burst of joins still announces them
+// together. A member that leaves before its join was announced is
+// announced neither way, and a nick stays taken until its leave is
+// announced, so that the room never names two members alike.
 type room struct {
 	mu      sync.Mutex
 	seq     int64
 	clients []*client
-	nicks   map[string]bool
+	nicks   map[string]bool // the members' and those of leaves not yet announced
 	guests  int
 	closed  bool // shutting down: no more broadcasts
+
+	window  time.Duration
+	joins   []*client // joined, in order, not yet announced
+	leaves  []string  // nicks of members gone, not yet announced
+	timer   *time.Timer
+	armed   bool           // timer will run flushTimer
+	flushes sync.WaitGroup // one while armed, until flushTimer returns
 }
 
 func newRoom() *room {
-	return &room{nicks: make(map[string]bool)}
+	return &room{nicks: make(map[string]bool), window: presenceWindow}
 }
 
-// join gives c its nick, sends it the welcome and announces it.
+// join gives c its nick and sends it the welcome at once; its join is
+// announced with the next flush.
 func (r *room) join(c *client) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -172,7 +207,9 @@ func (r *room) join(c *client) {
 	r.clients = append(r.clients, c)
 	// The queue is new and holds at least two messages: this cannot fail.
 	c.send(encode(event{Type: "welcome", Nick: c.nick, Seq: r.seq, Time: stamp(time.Now())}))
-	r.publish("join", c.nick, "")
+	c.joinPending = true
+	r.joins = append(r.joins, c)
+	r.arm()
 }
 
 // unique returns nick, or nick with the first free suffix from -2 on.
@@ -188,32 +225,46 @@ func (r *room) unique(nick string) string {
 	}
 }
 
-// say publishes text from c, unless c has been kicked out.
+// say publishes text from c, unless c has been kicked out. If c's join
+// waits, the flush comes first.
 func (r *room) say(c *client, text string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if c.roomSlot >= 0 {
-		r.publish("say", c.nick, text)
+	if c.roomSlot < 0 {
+		return
 	}
+	if c.joinPending {
+		r.flush()
+		if c.roomSlot < 0 {
+			return // dropped by the flush
+		}
+	}
+	r.publish("say", []string{c.nick}, text)
 }
 
-// leave removes c and announces it, unless it has been kicked out.
+// leave removes c, unless it has been kicked out already.
 func (r *room) leave(c *client) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if c.roomSlot >= 0 {
 		r.remove(c)
-		r.publish("leave", c.nick, "")
 	}
 }
 
-// shutdown stops the broadcasts: every member is being closed.
+// shutdown stops the broadcasts: every member is being closed. Joins and
+// leaves not yet announced never will be. It returns once no flush runs
+// or will.
 func (r *room) shutdown() {
 	r.mu.Lock()
 	r.closed = true
+	r.joins, r.leaves = nil, nil
+	r.disarm()
 	r.mu.Unlock()
+	r.flushes.Wait()
 }
 
+// remove takes c out of the room and has its leave announced, or, if its
+// join waits still, neither.
 func (r *room) remove(c *client) {
 	last := len(r.clients) - 1
 	moved := r.clients[last]
@@ -222,18 +273,98 @@ func (r *room) remove(c *client) {
 	r.clients[last] = nil
 	r.clients = r.clients[:last]
 	c.roomSlot = -1
-	delete(r.nicks, c.nick)
+	if c.joinPending {
+		c.joinPending = false
+		if i := slices.Index(r.joins, c); i >= 0 {
+			r.joins = slices.Delete(r.joins, i, i+1)
+		}
+		delete(r.nicks, c.nick)
+		return
+	}
+	r.leaves = append(r.leaves, c.nick)
+	r.arm()
+}
+
+// arm makes the timer flush within window, unless it will already.
+func (r *room) arm() {
+	if r.armed || r.closed {
+		return
+	}
+	r.armed = true
+	r.flushes.Add(1)
+	if r.timer == nil {
+		r.timer = time.AfterFunc(r.window, r.flushTimer)
+	} else {
+		r.timer.Reset(r.window)
+	}
+}
+
+// disarm stops the timer if it has yet to fire. If it has fired,
+// flushTimer is waiting for mu, and does the rest.
+func (r *room) disarm() {
+	if r.armed && r.timer.Stop() {
+		r.armed = false
+		r.flushes.Done()
+	}
+}
+
+// flushTimer runs in the timer's goroutine.
+func (r *room) flushTimer() {
+	defer r.flushes.Done()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.armed = false
+	r.flush()
+}
+
+// flush announces the leaves that wait, then the joins, each in one
+// event (of at most maxPresenceNicks nicks), with r.mu held. Members
+// dropped meanwhile for being slow wait for the next flush.
+func (r *room) flush() {
+	r.disarm()
+	if r.closed {
+		return
+	}
+	if leaves := r.leaves; len(leaves) > 0 {
+		r.leaves = nil
+		for _, nick := range leaves {
+			delete(r.nicks, nick)
+		}
+		r.publishAll("leave", leaves)
+	}
+	if joins := r.joins; len(joins) > 0 {
+		r.joins = nil
+		nicks := make([]string, len(joins))
+		for i, c := range joins {
+			c.joinPending = false
+			nicks[i] = c.nick
+		}
+		r.publishAll("join", nicks)
+	}
+}
+
+// publishAll publishes the join or leave of nicks.
+func (r *room) publishAll(typ string, nicks []string) {
+	for len(nicks) > 0 {
+		n := min(len(nicks), maxPresenceNicks)
+		r.publish(typ, nicks[:n:n], "")
+		nicks = nicks[n:]
+	}
 }
 
 // publish sends the next event to every member, with r.mu held. It never
 // waits: a member whose queue is full is kicked out with 1008 "too slow",
-// which is announced in turn.
-func (r *room) publish(typ, nick, text string) {
+// and its leave waits for the next flush.
+func (r *room) publish(typ string, nicks []string, text string) {
 	if r.closed {
 		return
 	}
 	r.seq++
-	m := encode(event{Type: typ, Nick: nick, Text: text, Seq: r.seq, Time: stamp(time.Now())})
+	e := event{Type: typ, Nick: nicks[0], Text: text, Seq: r.seq, Time: stamp(time.Now())}
+	if len(nicks) > 1 {
+		e.Nicks = nicks
+	}
+	m := encode(e)
 	var slow []*client
 	for _, c := range r.clients {
 		if !c.send(m) {
@@ -243,8 +374,5 @@ func (r *room) publish(typ, nick, text string) {
 	for _, c := range slow {
 		r.remove(c)
 		c.kick(websocket.StatusPolicyViolation, "too slow")
-	}
-	for _, c := range slow {
-		r.publish("leave", c.nick, "")
 	}
 }

@@ -56,6 +56,8 @@ type client struct {
 	sendQueue int      // Options.SendQueue
 	limit     *limiter // messages received: the read loop's only
 	roomSlot  int      // index in room.clients, under room.mu; -1 when out
+	// joinPending: in the room, its join not yet announced; under room.mu
+	joinPending bool
 
 	// writers counts the writer, the closer and a ping in flight. Add is
 	// called with mu held and never once finished is set, so that finish

@@ -49,8 +49,9 @@ type Options struct {
 
 	// SendQueue is how many messages may wait for a slow client. The chat
 	// room never waits for a client: one whose queue is full is closed
-	// with 1008 "too slow". A joining client is sent two messages at once,
-	// so values below 2 are raised to 2. Defaults to 64.
+	// with 1008 "too slow". A joining client is sent its welcome at once
+	// and its join soon after, so values below 2 are raised to 2.
+	// Defaults to 64.
 	SendQueue int
 
 	// PingInterval is the time between pings. A peer that is gone without

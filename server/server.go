@@ -30,6 +30,13 @@
 // Every room event (join, say, leave)
 // gets the next number of the room's seq, so a client that sees a gap
 // knows it missed something. time is RFC 3339 in UTC with milliseconds.
+// Joins and leaves wait up to 100ms to be announced together: those
+// that wait go out as one leave event, then one join event (of at most
+// 1000 nicks each). An event for several members names them all in
+// "nicks", and the first in "nick" too; one for a single member has no
+// "nicks". The joiner gets its own join too, after its welcome. A
+// member's join is announced before its first say, and its leave after
+// its join.
 //
 //	client: {"type":"say","text":"hello"}  text of 1 to 1000 characters,
 //	        anything else closes with 1008 "bad message"
@@ -38,14 +45,17 @@
 //	        {"type":"join","nick":"alice","seq":7,"time":"..."}
 //	        {"type":"say","nick":"alice","text":"hello","seq":8,"time":"..."}
 //	        {"type":"leave","nick":"alice","seq":9,"time":"..."}
+//	        {"type":"join","nick":"bob","nicks":["bob","carol"],"seq":10,"time":"..."}
 //	ticks:  {"type":"quote","seq":1,"time":"...","symbol":"GOPHER","price":101.25}
 //
 // A nick is 1 to 24 ASCII letters, digits, '-' and '_'; another one is
 // refused with 400, a missing one is "guest-<n>", and one already in the
-// room gets a suffix ("alice-2"). The welcome carries the nick given. The
+// room gets a suffix ("alice-2"), as does one whose leave is yet to be
+// announced. The welcome carries the nick given. The
 // sender of a say gets it back too: that copy is its acknowledgement. A
-// member dropped for being slow gets a leave like any other; on Shutdown,
-// when all go at once, no leave is sent.
+// member dropped for being slow gets a leave like any other; one that
+// leaves before its join was announced gets neither; on Shutdown,
+// when all go at once, no leave (or pending join) is sent.
 //
 // On /ws/ticks the first quote comes at once. seq counts the connection's
 // quotes from 1; a client too slow for the rate misses ticks, not seq

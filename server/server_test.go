@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -58,11 +60,12 @@ func TestEcho(t *testing.T) {
 
 // chatEvent is a server message of the chat.
 type chatEvent struct {
-	Type string `json:"type"`
-	Nick string `json:"nick"`
-	Text string `json:"text"`
-	Seq  int64  `json:"seq"`
-	Time string `json:"time"`
+	Type  string   `json:"type"`
+	Nick  string   `json:"nick"`
+	Nicks []string `json:"nicks"`
+	Text  string   `json:"text"`
+	Seq   int64    `json:"seq"`
+	Time  string   `json:"time"`
 }
 
 // timeRE is RFC 3339 in UTC with milliseconds.
@@ -92,7 +95,7 @@ func expect(t *testing.T, ctx context.Context, c *websocket.Conn, want chatEvent
 	t.Helper()
 	got := readEvent(t, ctx, c)
 	got.Time = ""
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 }
@@ -131,21 +134,23 @@ func TestChat(t *testing.T) {
 	}
 
 	// The same nick again gets a suffix; the next one the next suffix.
+	// A say of a member whose join waits to be announced comes after it.
 	alice2 := dial(t, ctx, ts, "/ws/chat?nick=alice", nil)
 	expect(t, ctx, alice2, chatEvent{Type: "welcome", Nick: "alice-2", Seq: 5})
-	expect(t, ctx, alice2, chatEvent{Type: "join", Nick: "alice-2", Seq: 6})
-	alice3 := dial(t, ctx, ts, "/ws/chat?nick=alice", nil)
-	expect(t, ctx, alice3, chatEvent{Type: "welcome", Nick: "alice-3", Seq: 6})
-	expect(t, ctx, alice3, chatEvent{Type: "join", Nick: "alice-3", Seq: 7})
-	for _, c := range []*websocket.Conn{alice, bob} {
+	say(t, ctx, alice2, "hi")
+	for _, c := range []*websocket.Conn{alice, bob, alice2} {
 		expect(t, ctx, c, chatEvent{Type: "join", Nick: "alice-2", Seq: 6})
-		expect(t, ctx, c, chatEvent{Type: "join", Nick: "alice-3", Seq: 7})
+		expect(t, ctx, c, chatEvent{Type: "say", Nick: "alice-2", Text: "hi", Seq: 7})
 	}
-	expect(t, ctx, alice2, chatEvent{Type: "join", Nick: "alice-3", Seq: 7})
+	alice3 := dial(t, ctx, ts, "/ws/chat?nick=alice", nil)
+	expect(t, ctx, alice3, chatEvent{Type: "welcome", Nick: "alice-3", Seq: 7})
+	for _, c := range []*websocket.Conn{alice, bob, alice2, alice3} {
+		expect(t, ctx, c, chatEvent{Type: "join", Nick: "alice-3", Seq: 8})
+	}
 
 	bob.Close(websocket.StatusNormalClosure, "")
 	for _, c := range []*websocket.Conn{alice, alice2, alice3} {
-		expect(t, ctx, c, chatEvent{Type: "leave", Nick: "bob", Seq: 8})
+		expect(t, ctx, c, chatEvent{Type: "leave", Nick: "bob", Seq: 9})
 	}
 	ts.logs.wait(t, func(l map[string]any) bool {
 		return l["msg"] == "ws open" && l["endpoint"] == "/ws/chat" && l["nick"] == "alice-2"
@@ -156,7 +161,64 @@ func TestChat(t *testing.T) {
 
 	// A nick that has left is free again.
 	bob2 := dial(t, ctx, ts, "/ws/chat?nick=bob", nil)
-	expect(t, ctx, bob2, chatEvent{Type: "welcome", Nick: "bob", Seq: 8})
+	expect(t, ctx, bob2, chatEvent{Type: "welcome", Nick: "bob", Seq: 9})
+}
+
+// TestChatPresence: joins and leaves that come together are announced
+// together, leaves first; a nick is taken until its leave is announced.
+// The room announces them when a newcomer speaks (the timer, an hour
+// here, never does).
+func TestChatPresence(t *testing.T) {
+	checkGoroutines(t)
+	ts := startServer(t, nil)
+	server.SetPresenceWindow(ts.Server, time.Hour)
+	ctx := testContext(t)
+
+	const n = 10
+	var conns []*websocket.Conn
+	var nicks []string
+	for i := range n {
+		nick := fmt.Sprintf("m%d", i)
+		c := dial(t, ctx, ts, "/ws/chat?nick="+nick, nil)
+		expect(t, ctx, c, chatEvent{Type: "welcome", Nick: nick, Seq: 0})
+		conns = append(conns, c)
+		nicks = append(nicks, nick)
+	}
+	say(t, ctx, conns[n-1], "all here")
+	for _, c := range conns {
+		expect(t, ctx, c, chatEvent{Type: "join", Nick: "m0", Nicks: nicks, Seq: 1})
+		expect(t, ctx, c, chatEvent{Type: "say", Nick: "m9", Text: "all here", Seq: 2})
+	}
+
+	// m0 to m8 leave; m0 comes back before their leaves are announced.
+	for _, c := range conns[:n-1] {
+		c.Close(websocket.StatusNormalClosure, "")
+	}
+	ts.logs.wait(t, func(map[string]any) bool {
+		closes := 0
+		for _, l := range ts.logs.lines() {
+			if l["msg"] == "ws close" {
+				closes++
+			}
+		}
+		return closes == n-1
+	})
+	again := dial(t, ctx, ts, "/ws/chat?nick=m0", nil)
+	expect(t, ctx, again, chatEvent{Type: "welcome", Nick: "m0-2", Seq: 2})
+	say(t, ctx, again, "back")
+	for _, c := range []*websocket.Conn{conns[n-1], again} {
+		// In the order the server saw the closes.
+		e := readEvent(t, ctx, c)
+		left := slices.Sorted(slices.Values(e.Nicks))
+		if e.Type != "leave" || len(e.Nicks) != n-1 || e.Nick != e.Nicks[0] || e.Seq != 3 || !slices.Equal(left, nicks[:n-1]) {
+			t.Errorf("got %+v, want the leave of m0 to m8", e)
+		}
+		expect(t, ctx, c, chatEvent{Type: "join", Nick: "m0-2", Seq: 4})
+		expect(t, ctx, c, chatEvent{Type: "say", Nick: "m0-2", Text: "back", Seq: 5})
+	}
+	// Their leaves announced, the nicks are free.
+	m1 := dial(t, ctx, ts, "/ws/chat?nick=m1", nil)
+	expect(t, ctx, m1, chatEvent{Type: "welcome", Nick: "m1", Seq: 5})
 }
 
 func TestChatNicks(t *testing.T) {
@@ -378,13 +440,18 @@ func TestSlowClient(t *testing.T) {
 	// The handshake's end does not mean that slow has joined.
 	ts.logs.wait(t, func(l map[string]any) bool { return l["msg"] == "ws open" && l["nick"] == "slow" })
 	fast := dial(t, ctx, ts, "/ws/chat?nick=fast", nil)
-	expect(t, ctx, fast, chatEvent{Type: "welcome", Nick: "fast", Seq: 1})
-	expect(t, ctx, fast, chatEvent{Type: "join", Nick: "fast", Seq: 2})
+	// Slow's join may have been announced before fast came, or not: it
+	// is announced at the latest with fast's, before fast's first say.
+	e := readEvent(t, ctx, fast)
+	if e.Type != "welcome" || e.Nick != "fast" || e.Seq > 1 {
+		t.Fatalf("got %+v, want fast's welcome", e)
+	}
+	var last int64 = e.Seq // the last seq fast has seen
+	var joined []string
 
 	// 3000 bytes a message: the socket buffers (a few MB) fill up in
 	// a few thousand messages, then the queue in four more.
 	text := strings.Repeat("€", 1000)
-	var last int64 = 2 // the last seq fast has seen
 	dropped := false
 	for i := 0; !dropped; i++ {
 		if i == 100000 {
@@ -402,6 +469,10 @@ func TestSlowClient(t *testing.T) {
 				dropped = true
 				continue
 			}
+			if e.Type == "join" {
+				joined = append(joined, eventNicks(e)...)
+				continue
+			}
 			if e.Type != "say" || e.Nick != "fast" || e.Text != text {
 				t.Fatalf("got %+v, want fast's say", e)
 			}
@@ -416,8 +487,20 @@ func TestSlowClient(t *testing.T) {
 		return isClose("/ws/chat", 1008)(l) && l["nick"] == "slow" && l["reason"] == "too slow"
 	})
 
+	if !slices.Equal(joined, []string{"slow", "fast"}) {
+		t.Errorf("joins of %q, want slow and fast", joined)
+	}
+
 	say(t, ctx, fast, "still here")
 	expect(t, ctx, fast, chatEvent{Type: "say", Nick: "fast", Text: "still here", Seq: last + 1})
+}
+
+// eventNicks returns the nicks a join or leave names.
+func eventNicks(e chatEvent) []string {
+	if e.Nicks != nil {
+		return e.Nicks
+	}
+	return []string{e.Nick}
 }
 
 func TestShutdown(t *testing.T) {
