@@ -211,8 +211,13 @@ func TestCloseWithStatusErrors(t *testing.T) {
 
 // openEcho opens a socket on /echo and closes it when the test ends.
 func openEcho(t *testing.T, e env) *wsapi.WebSocket {
+	return openEchoID(t, e, t.Name())
+}
+
+// openEchoID is openEcho with the connection id that observe asks for.
+func openEchoID(t *testing.T, e env, id string) *wsapi.WebSocket {
 	t.Helper()
-	ws, err := wsapi.New(e.wsBase() + "/echo?id=" + t.Name())
+	ws, err := wsapi.New(e.wsBase() + "/echo?id=" + id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,15 +241,7 @@ func TestTextKeepsBOM(t *testing.T) {
 	e := scenarioEnv(t)
 	// Ids are fresh per run and runtime: the children share the server.
 	id := fmt.Sprintf("bom-%s-%08x", e.runtime, rand.Uint32())
-	ws, err := wsapi.New(e.wsBase() + "/echo?id=" + id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := ws.WaitOpen(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ws := openEchoID(t, e, id)
 	small, large, reason := "\uFEFFhi", "\uFEFF"+strings.Repeat("x", 20<<10), "\uFEFFbye"
 	for _, s := range []string{small, large} {
 		if err := ws.SendText(s); err != nil {
