@@ -3,7 +3,7 @@
 # absolute figures beside them, printed and written to BENCHMARKS.md with
 # the machine it ran on. Measurements, never assertions: a missed target
 # is a line of the table; only a benchmark that could not run fails this.
-# It needs Chromium, installed as for make test, and takes about four
+# It needs Chromium, installed as for make test, and takes about seven
 # minutes on two cores. Results and profiles stay in $BENCH_OUT
 # (.cache/bench).
 set -eu
@@ -30,10 +30,11 @@ step() {
 # 1. Native overhead: wsapi against raw coder/websocket (issue 4, part 1).
 # wsapi's BenchmarkEcho, from one test binary run once per count, so that
 # the counts interleave; within a run the clients of each case run next to
-# each other, in an order that rotates from run to run. About 10 s a run.
+# each other, in an order that rotates from run to run. About 9 s a run;
+# 20 runs, because single runs on a small shared machine scatter by ±15%.
 # nativebench makes the ratios of it; benchstat's comparison goes into
 # BENCHMARKS.md as it is.
-runs=${BENCH_NATIVE_RUNS:-10}
+runs=${BENCH_NATIVE_RUNS:-20}
 benchtime=${BENCH_NATIVE_TIME:-0.3s}
 echo "== 1. native: BenchmarkEcho of ./wsapi, $runs interleaved runs of -benchtime $benchtime" >&2
 native_started=$(date +%s)
@@ -54,7 +55,9 @@ else
 fi
 echo "== 1. native took $(($(date +%s) - native_started)) s" >&2
 
-step "$out/bin/browserbench" -chromerun "$out/bin/chromerun" -json "$out/2-browser.json"
+# 2. Browser overhead: 15 batches a side of at least 500 ms each, as 7 of
+# 250 ms gave ratios that moved by 0.15 from one run to the next.
+step "$out/bin/browserbench" -chromerun "$out/bin/chromerun" -batches 15 -ms 500 -json "$out/2-browser.json"
 step "$out/bin/wasmsize" -json "$out/3-wasm.json"
 step "$out/bin/membench" -json "$out/4-memory.json" -profiles "$out/profiles"
 step "$out/bin/fanout" -json "$out/5-fanout.json" -profiles "$out/profiles"
