@@ -208,12 +208,10 @@ func FuzzClientFrames(f *testing.F) {
 	})
 }
 
-// TestSilentServer: the connection to the server goes silent with no FIN.
-// The native client, like Chrome, has no read or ping timeout of its own:
-// it stays OPEN and says nothing (what this test shows for a while). What
-// bounds it is Close, whose closing handshake is cut after
-// Options.CloseTimeout: close 1006, not clean.
-func TestSilentServer(t *testing.T) {
+// startSilentEcho starts a coder/websocket echo server behind a proxy
+// that the test can make go silent, and returns the proxy.
+func startSilentEcho(t *testing.T) *wstest.SilentProxy {
+	t.Helper()
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := websocket.Accept(w, r, nil)
 		if err != nil {
@@ -233,8 +231,17 @@ func TestSilentServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	go srv.Serve(ln)
-	defer srv.Close()
-	proxy := wstest.StartSilentProxy(t, ln.Addr().String())
+	t.Cleanup(func() { srv.Close() })
+	return wstest.StartSilentProxy(t, ln.Addr().String())
+}
+
+// TestSilentServer: the connection to the server goes silent with no FIN.
+// The native client, like Chrome, has no read or ping timeout of its own:
+// it stays OPEN and says nothing (what this test shows for a while). What
+// bounds it is Close, whose closing handshake is cut after
+// Options.CloseTimeout: close 1006, not clean.
+func TestSilentServer(t *testing.T) {
+	proxy := startSilentEcho(t)
 
 	const closeTimeout = 300 * time.Millisecond
 	ws, err := wsapi.NewWithOptions("ws://"+proxy.Addr()+"/", &wsapi.Options{CloseTimeout: closeTimeout})
@@ -283,25 +290,7 @@ func TestSilentServer(t *testing.T) {
 // TestSilentServerPing: with Options.PingInterval the native client notices
 // a connection gone silent by itself: close 1006, not clean, no error.
 func TestSilentServerPing(t *testing.T) {
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := websocket.Accept(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer c.CloseNow()
-		for {
-			if _, _, err := c.Read(r.Context()); err != nil {
-				return
-			}
-		}
-	})}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	defer srv.Close()
-	proxy := wstest.StartSilentProxy(t, ln.Addr().String())
+	proxy := startSilentEcho(t)
 
 	ws, err := wsapi.NewWithOptions("ws://"+proxy.Addr()+"/", &wsapi.Options{
 		PingInterval: 50 * time.Millisecond,
