@@ -1,0 +1,421 @@
+package reconnect
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/go-wsapi/wsapi/wsapi"
+)
+
+// run is the socket's one goroutine: it makes the connections one after
+// the other, waits between them, and ends with the final close. The
+// handlers of a connection run on that connection's own goroutine while
+// run waits for it, and run's own events (errors of providers, retries,
+// the close of a connection it gave up) under hmu, so that handlers run
+// one at a time.
+func (s *Socket) run() {
+	var abandoned []*wsapi.WebSocket
+	defer func() {
+		s.life.stop()
+		s.cancel()
+		for _, ws := range abandoned {
+			<-ws.Done()
+		}
+		close(s.done)
+	}()
+	for waiting := true; waiting; {
+		select {
+		case <-s.gate:
+			waiting = false
+		case <-s.wake:
+			s.mu.Lock()
+			waiting = !s.closeCalled // Close before any handler was set
+			s.mu.Unlock()
+		}
+	}
+	for {
+		if c := s.connect(); c != nil && s.watch(c) {
+			abandoned = append(abandoned, c.ws)
+		}
+		if !s.scheduleRetry() {
+			return
+		}
+		if !s.waitRetry() {
+			return
+		}
+	}
+}
+
+// connect starts one attempt: it asks the providers, then makes the
+// connection and sets its handlers. It returns nil when no connection
+// could be made, after reporting why.
+func (s *Socket) connect() *conn {
+	s.mu.Lock()
+	ws := s.first
+	s.first = nil
+	stop := s.closeCalled
+	s.waiting = false
+	s.mu.Unlock()
+	if stop {
+		if ws != nil {
+			ws.Close()
+			<-ws.Done()
+		}
+		return nil
+	}
+	start := time.Now()
+	if ws == nil {
+		var err error
+		ws, err = s.dial()
+		if err != nil {
+			s.mu.Lock()
+			stop := s.closeCalled
+			if !stop && !s.countRetryLocked(nil) {
+				s.state = wsapi.Closed
+			}
+			s.mu.Unlock()
+			if !stop {
+				s.dispatch(nil, func(h wsapi.Handlers) {
+					if h.Error != nil {
+						h.Error(err)
+					}
+				})
+			}
+			return nil
+		}
+	}
+	c := &conn{ws: ws, opened: make(chan struct{}), start: start}
+	s.mu.Lock()
+	s.cur = c
+	s.url = ws.URL()
+	closeNow := s.closeCalled
+	s.mu.Unlock()
+	ws.SetHandlers(wsapi.Handlers{
+		Open:    func() { s.handleOpen(c) },
+		Message: func(m wsapi.MessageEvent) { s.handleMessage(c, m) },
+		Error:   func(err error) { s.handleError(c, err) },
+		Close:   func(e wsapi.CloseEvent) { s.handleClose(c, e) },
+	})
+	if closeNow {
+		closeWS(ws, s.closeCode, s.closeReason)
+	}
+	return c
+}
+
+// dial asks the providers and makes a connection.
+func (s *Socket) dial() (*wsapi.WebSocket, error) {
+	ctx, cancel := context.WithTimeout(s.ctx, s.o.ConnectTimeout)
+	defer cancel()
+	url := s.url
+	if p := s.o.URLProvider; p != nil {
+		u, err := p(ctx)
+		if err != nil {
+			return nil, wrap("reconnect: URLProvider failed", err, ErrProvider)
+		}
+		if u == "" {
+			return nil, wrap("reconnect: URLProvider gave URL \"\"", ErrProvider, wsapi.ErrSyntax)
+		}
+		url = u
+	}
+	protocols := s.o.Protocols
+	if p := s.o.ProtocolsProvider; p != nil {
+		ps, err := p(ctx)
+		if err != nil {
+			return nil, wrap("reconnect: ProtocolsProvider failed", err, ErrProvider)
+		}
+		protocols = ps
+	}
+	ws, err := wsapi.NewWithOptions(url, s.o.wsOptions(protocols))
+	if err != nil {
+		return nil, wrap("reconnect: provider gave URL "+quoteShort(url)+" and protocols "+quoteShort(joinComma(protocols)), err, ErrProvider)
+	}
+	return ws, nil
+}
+
+func joinComma(ps []string) string {
+	s := ""
+	for i, p := range ps {
+		if i > 0 {
+			s += ", "
+		}
+		s += p
+	}
+	return s
+}
+
+// watch waits for the end of connection c, enforcing the connect timeout
+// and the idle timeout, and giving the connection up when the browser
+// says the network is gone. It returns true when it gave c up: its close
+// is still to come, and the final close waits for it.
+func (s *Socket) watch(c *conn) (abandoned bool) {
+	deadline := time.NewTimer(s.o.ConnectTimeout - time.Since(c.start))
+	defer deadline.Stop()
+	var idle *time.Timer
+	var idleC <-chan time.Time
+	defer func() {
+		if idle != nil {
+			idle.Stop()
+		}
+	}()
+	opened := c.opened
+	for {
+		select {
+		case <-c.ws.Done():
+			return false
+		case <-deadline.C:
+			c.ws.Close() // still CONNECTING: error and close 1006 follow
+		case <-opened:
+			opened = nil
+			deadline.Stop()
+			if s.o.IdleTimeout > 0 {
+				idle = time.NewTimer(s.o.IdleTimeout)
+				idleC = idle.C
+			}
+		case <-idleC:
+			s.mu.Lock()
+			left := s.o.IdleTimeout - time.Since(c.lastRecv)
+			s.mu.Unlock()
+			if left > 0 {
+				idle.Reset(left)
+				continue
+			}
+			if s.abandon(c, "nothing received for "+s.o.IdleTimeout.String()) {
+				return true
+			}
+			idleC = nil
+		case <-s.wake:
+			s.mu.Lock()
+			cause := c.cause
+			s.mu.Unlock()
+			if cause == "offline" && s.abandon(c, "offline") {
+				return true
+			}
+		}
+	}
+}
+
+// abandon gives c up without waiting for its closing handshake, which a
+// dead link would hold for the whole close timeout: its events no longer
+// reach the user, its close is reported now, as 1006, not clean, and it is
+// closed in the background. It returns false, doing nothing, when c's own
+// close was reported first.
+func (s *Socket) abandon(c *conn, why string) bool {
+	s.hmu.Lock()
+	defer s.hmu.Unlock()
+	if c.ended {
+		return false
+	}
+	c.abandoned = true
+	c.ws.Close()
+	s.closedLocked(c, wsapi.CloseEvent{Code: 1006, Reason: "reconnect: " + why}, false)
+	return true
+}
+
+// dispatch runs f with the handlers under hmu, unless c was given up.
+func (s *Socket) dispatch(c *conn, f func(wsapi.Handlers)) {
+	s.hmu.Lock()
+	defer s.hmu.Unlock()
+	if c != nil && c.abandoned {
+		return
+	}
+	s.mu.Lock()
+	h := s.handlers
+	s.mu.Unlock()
+	f(h)
+}
+
+func (s *Socket) handleOpen(c *conn) {
+	s.hmu.Lock()
+	defer s.hmu.Unlock()
+	if c.abandoned {
+		return
+	}
+	s.mu.Lock()
+	if s.closeCalled {
+		s.mu.Unlock()
+		return // Close passed the open: its close follows
+	}
+	s.state = wsapi.Open
+	s.protocol, s.extensions = c.ws.Protocol(), c.ws.Extensions()
+	s.opens++
+	now := time.Now()
+	c.openedAt, c.lastRecv = now, now
+	// The queue goes out first, under mu, so that no send can pass it.
+	for _, m := range s.queue {
+		if m.Type == wsapi.Text {
+			c.ws.SendText(string(m.Data))
+		} else {
+			c.ws.SendBinary(m.Data)
+		}
+	}
+	s.queue, s.queuedBytes = nil, 0
+	close(s.openSig)
+	close(c.opened)
+	h := s.handlers.Open
+	s.mu.Unlock()
+	if h != nil {
+		h()
+	}
+}
+
+func (s *Socket) handleMessage(c *conn, m wsapi.MessageEvent) {
+	s.mu.Lock()
+	c.lastRecv = time.Now()
+	s.mu.Unlock()
+	s.dispatch(c, func(h wsapi.Handlers) {
+		if h.Message != nil {
+			h.Message(m)
+		}
+	})
+}
+
+func (s *Socket) handleError(c *conn, err error) {
+	s.dispatch(c, func(h wsapi.Handlers) {
+		if h.Error != nil {
+			h.Error(err)
+		}
+	})
+}
+
+// handleClose reports the close of c, unless c was given up.
+func (s *Socket) handleClose(c *conn, e wsapi.CloseEvent) {
+	s.hmu.Lock()
+	defer s.hmu.Unlock()
+	if c.abandoned {
+		return
+	}
+	c.ended = true
+	s.mu.Lock()
+	judge := c.cause == "" // a close the socket made itself is not judged
+	s.mu.Unlock()
+	s.closedLocked(c, e, judge)
+}
+
+// closedLocked decides, with hmu held and before the user's OnClose runs,
+// whether another connection follows c, so that ReadyState tells it there:
+// not after Close, nor when judge is set and the policy says stop, nor
+// once the retries are exhausted.
+func (s *Socket) closedLocked(c *conn, e wsapi.CloseEvent, judge bool) {
+	s.mu.Lock()
+	s.lastClose, s.closed = e, true
+	final := s.closeCalled
+	if !final && judge && !s.o.ShouldReconnect(e) {
+		final = true
+		s.err = wrap("reconnect: stopped after close "+strconv.Itoa(e.Code)+" "+strconv.Quote(e.Reason), &wsapi.CloseError{CloseEvent: e}, ErrStopped)
+	}
+	if !final && !s.countRetryLocked(c) {
+		final = true
+	}
+	if s.state == wsapi.Open {
+		s.openSig = make(chan struct{})
+	}
+	if final {
+		s.state = wsapi.Closed
+	} else {
+		s.state = wsapi.Connecting
+	}
+	h := s.handlers.Close
+	s.mu.Unlock()
+	if h != nil {
+		h(e)
+	}
+}
+
+// countRetryLocked counts the retry that follows c (nil: an attempt that
+// made no connection), starting the count again after a connection that
+// stayed open MinUptime, and reports whether MaxRetries allows it.
+func (s *Socket) countRetryLocked(c *conn) bool {
+	if c != nil && isClosed(c.opened) && time.Since(c.openedAt) >= s.o.MinUptime {
+		s.attempt = 0
+	}
+	s.attempt++
+	if s.o.MaxRetries > 0 && s.attempt > s.o.MaxRetries {
+		s.err = wrap("reconnect: gave up after "+strconv.Itoa(s.o.MaxRetries)+" retries", ErrRetriesExhausted)
+		return false
+	}
+	return true
+}
+
+// scheduleRetry decides on the next attempt after a connection ended, or
+// failed to start, and reports it; false means the socket is done.
+func (s *Socket) scheduleRetry() bool {
+	s.mu.Lock()
+	if s.closeCalled || s.state == wsapi.Closed {
+		s.state = wsapi.Closed
+		s.mu.Unlock()
+		return false
+	}
+	d := s.backoff.Delay(s.attempt, s.o.Rand())
+	s.retry = Retry{Attempt: s.attempt, Delay: d, At: time.Now().Add(d)}
+	s.waiting = true
+	r := s.retry
+	r.Paused = s.pausedLocked()
+	s.mu.Unlock()
+	s.dispatch(nil, func(wsapi.Handlers) {
+		s.mu.Lock()
+		f := s.onRetry
+		s.mu.Unlock()
+		if f != nil {
+			f(r)
+		}
+	})
+	return true
+}
+
+func isClosed(ch chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+// pausedLocked names what holds retries back, or "".
+func (s *Socket) pausedLocked() string {
+	switch {
+	case s.frozen:
+		return "pagehide"
+	case s.offline:
+		return "offline"
+	case s.hidden:
+		return "hidden"
+	}
+	return ""
+}
+
+// waitRetry waits for the retry's time, or less when the browser says the
+// network or the page is back, and longer while it says they are gone;
+// false means Close was called meanwhile.
+func (s *Socket) waitRetry() bool {
+	s.mu.Lock()
+	wait := time.Until(s.retry.At)
+	s.kick = false
+	s.mu.Unlock()
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	due := false
+	for {
+		s.mu.Lock()
+		if s.closeCalled {
+			s.state = wsapi.Closed
+			s.waiting = false
+			s.mu.Unlock()
+			return false
+		}
+		if s.kick {
+			s.kick, due = false, true
+		}
+		goNow := due && s.pausedLocked() == ""
+		s.mu.Unlock()
+		if goNow {
+			return true
+		}
+		select {
+		case <-t.C:
+			due = true
+		case <-s.wake:
+		}
+	}
+}
