@@ -22,11 +22,12 @@ const progSource = `package main
 import (
 	"fmt"
 	"os"
+	"strings"
 )
 
 func main() {
 	fmt.Println("args", os.Args)
-	fmt.Println("env", os.Getenv("WSAPI_CHROMERUN_TEST"), os.Getenv("NOT_PASSED"))
+	fmt.Println("env", os.Getenv("WSAPI_CHROMERUN_TEST"), os.Getenv("PLAIN_VAR"), strings.HasPrefix(os.Getenv("CHROMERUN_ORIGIN"), "http://127.0.0.1:"))
 	fmt.Fprintln(os.Stderr, "to stderr")
 	for i := range 50 {
 		fmt.Println("line", i)
@@ -73,7 +74,7 @@ func TestChromerun(t *testing.T) {
 		stderr     string
 		stdoutTail string
 	}{
-		{"pass", 0, []string{"args [prog.wasm pass x]\n", "env 42 \n", lines.String()}, "to stderr\n", ""},
+		{"pass", 0, []string{"args [prog.wasm pass x]\n", "env 42 passed true\n", lines.String()}, "to stderr\n", ""},
 		{"fail", 3, []string{lines.String()}, "to stderr\n", "no newline\n"},
 		{"panic", 2, []string{lines.String()}, "panic: boom", ""},
 	} {
@@ -128,7 +129,7 @@ func TestChromerun(t *testing.T) {
 func runChromerun(t *testing.T, runner string, args ...string) (int, string, string) {
 	t.Helper()
 	cmd := exec.CommandContext(t.Context(), runner, append([]string{"-timeout", "1m"}, args...)...)
-	cmd.Env = append(os.Environ(), "WSAPI_CHROMERUN_TEST=42", "NOT_PASSED=1")
+	cmd.Env = append(os.Environ(), "WSAPI_CHROMERUN_TEST=42", "PLAIN_VAR=passed")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
