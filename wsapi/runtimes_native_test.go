@@ -6,11 +6,11 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/go-wsapi/wsapi/internal/chromerunbin"
 	"github.com/go-wsapi/wsapi/wsapitest"
 )
 
@@ -37,20 +37,9 @@ func TestRuntimes(t *testing.T) {
 			"WSAPI_SUMMARY=", // the child's summary goes to its output only
 		},
 		Runtimes:  []wsapitest.Runtime{node, chromium, noEval},
-		Chromerun: buildChromerun(t),
+		Chromerun: chromerunbin.Build(t),
 		Report:    countScenarios,
 	})
-}
-
-// buildChromerun builds the -exec runner from this tree, once.
-func buildChromerun(t *testing.T) string {
-	bin := filepath.Join(t.TempDir(), "chromerun")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/chromerun")
-	cmd.Dir = filepath.Join("..", "e2e")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building chromerun: %v\n%s", err, out)
-	}
-	return bin
 }
 
 var resultLine = regexp.MustCompile(`^\s*--- (PASS|FAIL|SKIP): TestScenarios/(\S+)`)

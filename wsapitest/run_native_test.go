@@ -5,10 +5,11 @@ package wsapitest_test
 import (
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/go-wsapi/wsapi/internal/chromerunbin"
 )
 
 // The tests below run the package in testdata/fixture as a user would run
@@ -88,7 +89,7 @@ func runFixture(t *testing.T, env []string, args ...string) (string, error) {
 		args = []string{"-run=TestRuntimes"}
 	}
 	cmd := exec.CommandContext(t.Context(), "go", append([]string{"test", "-count=1", "-v"}, append(args, "./testdata/fixture")...)...)
-	cmd.Env = append(os.Environ(), "FIXTURE_OUTER=from the outer test", "CHROMERUN="+chromerun(t), "CI=")
+	cmd.Env = append(os.Environ(), "FIXTURE_OUTER=from the outer test", "CHROMERUN="+chromerunbin.Build(t), "CI=")
 	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
@@ -110,16 +111,4 @@ func runError(out, rt string) (string, bool) {
 		b.WriteString(line)
 	}
 	return b.String(), true
-}
-
-// chromerun builds the runner from this tree.
-func chromerun(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "chromerun")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/chromerun")
-	cmd.Dir = filepath.Join("..", "e2e")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building chromerun: %v\n%s", err, out)
-	}
-	return bin
 }

@@ -2,16 +2,23 @@
 // Chromium, copies the page's console to stdout and stderr, and exits with
 // the code that the page reports. It uses the generic API of chromedp v0.22.
 //
+// Install it with
+//
+//	go install github.com/go-wsapi/wsapi/cmd/chromerun@latest
+//
 // As a go test runner, it serves the test binary, wasm_exec.js and a page
 // that starts the program, on 127.0.0.1:
 //
 //	GOOS=js GOARCH=wasm go test -exec=chromerun ./...
 //
-// The program gets os.Args [base name of the binary, args...] and the whole
-// environment, as under Node, plus CHROMERUN_ORIGIN: the Origin of the
-// page, http://127.0.0.1:port. wasm_exec.js gives argv and the environment
-// 8 KiB in all; chromerun says which variables are the largest when they do
-// not fit.
+// The program gets os.Args [base name of the binary, args...], so go
+// test's flags (-test.run, -test.v, ...) reach the test binary, and the
+// whole environment, unfiltered, as under Node, plus CHROMERUN_ORIGIN: the
+// Origin of the page, http://127.0.0.1:port. wasm_exec.js gives argv and
+// the environment 8 KiB in all; chromerun says which variables are the
+// largest when they do not fit. Package wsapitest
+// (github.com/go-wsapi/wsapi/wsapitest) runs a package's tests through
+// chromerun and Node from one native go test.
 //
 // # Origin and ports
 //
@@ -78,7 +85,7 @@ import (
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"github.com/go-wsapi/wsapi/e2e/internal/browser"
+	"github.com/go-wsapi/wsapi/cmd/chromerun/browser"
 )
 
 //go:embed index.html
