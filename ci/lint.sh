@@ -1,6 +1,6 @@
 #!/bin/sh
 # gofmt, then go vet and staticcheck on both targets, native and GOOS=js
-# GOARCH=wasm, and natively for the e2e module.
+# GOARCH=wasm, and natively for the e2e and chromerun modules.
 set -eu
 cd -- "$(dirname "$0")/.."
 
@@ -14,8 +14,9 @@ GOBIN=$(pwd)/.cache/bin go install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 staticcheck=$(pwd)/.cache/bin/staticcheck
 go vet ./... && $staticcheck ./...
 GOOS=js GOARCH=wasm go vet ./... && GOOS=js GOARCH=wasm $staticcheck ./...
-# e2e drives a browser from the host: it has no js/wasm build.
+# e2e and chromerun drive a browser from the host: no js/wasm build.
 (cd e2e && go vet ./... && $staticcheck ./...)
+(cd cmd/chromerun && go vet ./... && $staticcheck ./...)
 
 # govulncheck, on every module against a database built offline from a
 # pinned golang.org/x/vulndb: a vulnerability the code calls fails lint.
