@@ -49,7 +49,8 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 }
 
 var chatEndpoint = &endpoint{
-	path: "/ws/chat",
+	path:      "/ws/chat",
+	resumable: true,
 	open: func(s *Server, c *client) {
 		s.room.join(c)
 	},
@@ -126,6 +127,10 @@ type event struct {
 	Text  string   `json:"text,omitempty"`
 	Seq   int64    `json:"seq"`
 	Time  string   `json:"time"`
+	// The welcome's: the numbering's name, and whether the events after
+	// the client's since follow (absent without since).
+	Epoch     string `json:"epoch,omitempty"`
+	Recovered *bool  `json:"recovered,omitempty"`
 }
 
 // timeFormat is RFC 3339 with milliseconds, for UTC times.
@@ -180,6 +185,9 @@ type room struct {
 	guests  int
 	closed  bool // shutting down: no more broadcasts
 
+	epoch   string  // names this numbering of seq
+	history history // the latest events, for clients that come back
+
 	window  time.Duration
 	joins   []*client // joined, in order, not yet announced
 	leaves  []string  // nicks of members gone, not yet announced
@@ -188,12 +196,14 @@ type room struct {
 	flushes sync.WaitGroup // one while armed, until flushTimer returns
 }
 
-func newRoom() *room {
-	return &room{nicks: make(map[string]bool), window: presenceWindow}
+func newRoom(epoch string, h history) *room {
+	return &room{nicks: make(map[string]bool), window: presenceWindow, epoch: epoch, history: h}
 }
 
-// join gives c its nick and sends it the welcome at once; its join is
-// announced with the next flush.
+// join gives c its nick and sends it the welcome at once, then, if it
+// comes back with a resume position the history still covers, the events
+// it missed, in order, before any live one (the room's lock is held); its
+// join is announced with the next flush.
 func (r *room) join(c *client) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -205,8 +215,17 @@ func (r *room) join(c *client) {
 	r.nicks[c.nick] = true
 	c.roomSlot = len(r.clients)
 	r.clients = append(r.clients, c)
-	// The queue is new and holds at least two messages: this cannot fail.
-	c.send(encode(event{Type: "welcome", Nick: c.nick, Seq: r.seq, Time: stamp(time.Now())}))
+	now := time.Now()
+	var missed []*message
+	ok := false
+	if c.resume.given && c.resume.epoch == r.epoch {
+		missed, ok = r.history.after(c.resume.since, r.seq, now)
+	}
+	// The queue is new and holds at least two messages, and the replay
+	// is given room of its own: this cannot fail.
+	c.send(encode(event{Type: "welcome", Nick: c.nick, Seq: r.seq, Time: stamp(now),
+		Epoch: r.epoch, Recovered: recoveredField(c.resume, ok)}))
+	c.sendReplay(missed)
 	c.joinPending = true
 	r.joins = append(r.joins, c)
 	r.arm()
@@ -360,11 +379,13 @@ func (r *room) publish(typ string, nicks []string, text string) {
 		return
 	}
 	r.seq++
-	e := event{Type: typ, Nick: nicks[0], Text: text, Seq: r.seq, Time: stamp(time.Now())}
+	now := time.Now()
+	e := event{Type: typ, Nick: nicks[0], Text: text, Seq: r.seq, Time: stamp(now)}
 	if len(nicks) > 1 {
 		e.Nicks = nicks
 	}
 	m := encode(e)
+	r.history.add(r.seq, now, m)
 	var slow []*client
 	for _, c := range r.clients {
 		if !c.send(m) {

@@ -52,6 +52,7 @@ type client struct {
 	cork      *corkWriter // what conn writes to
 	remote    string
 	nick      string // the chat nick: asked for, then given by the room
+	resume    resume // where a returning client resumes, on chat and ticks
 	start     time.Time
 	sendQueue int      // Options.SendQueue
 	limit     *limiter // messages received: the read loop's only
@@ -151,6 +152,22 @@ func (c *client) send(m *message) bool {
 		go c.writeLoop()
 	}
 	return true
+}
+
+// sendReplay queues the events a returning client missed, beyond the
+// queue's bound, which it raises by as many: they are bounded by the
+// history already, and must not make the next live event find the queue
+// full.
+func (c *client) sendReplay(ms []*message) {
+	if len(ms) == 0 {
+		return
+	}
+	c.mu.Lock()
+	c.sendQueue += len(ms)
+	c.mu.Unlock()
+	for _, m := range ms {
+		c.send(m)
+	}
 }
 
 // stopLocked stops the data frames, with c.mu held.
@@ -343,23 +360,32 @@ func (c *client) writeBatch(batch []*message) error {
 	return err
 }
 
-// tickLoop is the writer of /ws/ticks: a quote at once, then one every
-// TickInterval, until it is woken (the client is stopped or going away)
-// or a write fails.
+// tickLoop is the writer of /ws/ticks: the welcome and the quotes the
+// client starts with at once, then the quotes of the stream as they come,
+// until it is woken (the client is stopped or going away) or a write
+// fails. A slow reader is sent what it missed from the history, and
+// skips what the history no longer holds: nothing piles up.
 func (c *client) tickLoop() {
 	defer c.writers.Done()
-	q := newQuotes()
-	err := c.write(q.next())
-	t := time.NewTicker(c.srv.opts.TickInterval)
-	defer t.Stop()
+	ts := c.srv.ticks
+	welcome, last, tick := ts.subscribe(c)
+	defer ts.unsubscribe(c)
+	err := c.write(welcome)
 	for err == nil {
+		var ms []*message
+		ms, last = ts.after(last)
+		for _, m := range ms {
+			if err = c.write(m); err != nil {
+				break
+			}
+		}
+		if err != nil {
+			break
+		}
 		select {
 		case <-c.wake:
 			err = errStopped
-		case <-t.C:
-			// A slow reader makes the ticker drop ticks: the rate holds
-			// and nothing piles up.
-			err = c.write(q.next())
+		case <-tick:
 		}
 	}
 	c.mu.Lock()

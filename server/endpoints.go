@@ -35,7 +35,8 @@ var echoEndpoint = &endpoint{
 }
 
 var ticksEndpoint = &endpoint{
-	path: "/ws/ticks",
+	path:      "/ws/ticks",
+	resumable: true,
 	// The client has nothing to say; reading is still what answers pings
 	// and close frames, and what it says is held to the rules all the
 	// same.
@@ -70,10 +71,10 @@ type quote struct {
 }
 
 // next moves the price by up to half a percent, never to zero or below.
-func (q *quotes) next() *message {
+func (q *quotes) next(now time.Time) *message {
 	q.seq++
 	step := int64(math.Round(float64(q.cents) * (rand.Float64() - 0.5) / 100))
 	q.cents = max(q.cents+step, 1)
 	price := strconv.FormatInt(q.cents/100, 10) + "." + strconv.FormatInt(q.cents%100/10, 10) + strconv.FormatInt(q.cents%10, 10)
-	return encode(quote{Type: "quote", Seq: q.seq, Time: stamp(time.Now()), Symbol: "GOPHER", Price: json.Number(price)})
+	return encode(quote{Type: "quote", Seq: q.seq, Time: stamp(now), Symbol: "GOPHER", Price: json.Number(price)})
 }

@@ -67,6 +67,16 @@ type Options struct {
 	// to 500ms.
 	TickInterval time.Duration
 
+	// HistorySize is how many of the latest events the chat room, and the
+	// ticks stream, keep for clients that come back (see docs/recovery.md):
+	// one that missed more is told it could not be recovered. Defaults to
+	// 1000.
+	HistorySize int
+
+	// HistoryAge is how long an event is kept for clients that come back.
+	// Defaults to 2m, as Socket.IO's connection state recovery.
+	HistoryAge time.Duration
+
 	// RateLimit is how many messages a second a client may send, on
 	// average, on any endpoint; one that sends faster, once RateBurst is
 	// spent, is closed with 1008 "rate limit exceeded". Without it one
@@ -93,6 +103,8 @@ const (
 	DefaultPingInterval = 20 * time.Second
 	DefaultTickInterval = 500 * time.Millisecond
 	DefaultRateLimit    = 100
+	DefaultHistorySize  = 1000
+	DefaultHistoryAge   = 2 * time.Minute
 )
 
 // minSendQueue holds a chat join's welcome and join messages.
@@ -119,6 +131,8 @@ func (o *Options) cloneWithDefaults() (*Options, error) {
 	negative("PingTimeout", int64(c.PingTimeout))
 	negative("TickInterval", int64(c.TickInterval))
 	negative("RateBurst", int64(c.RateBurst))
+	negative("HistorySize", int64(c.HistorySize))
+	negative("HistoryAge", int64(c.HistoryAge))
 	if math.IsNaN(c.RateLimit) {
 		errs = append(errs, errors.New("RateLimit must be a number, got NaN"))
 	}
@@ -156,6 +170,12 @@ func (o *Options) cloneWithDefaults() (*Options, error) {
 	}
 	if c.TickInterval == 0 {
 		c.TickInterval = DefaultTickInterval
+	}
+	if c.HistorySize == 0 {
+		c.HistorySize = DefaultHistorySize
+	}
+	if c.HistoryAge == 0 {
+		c.HistoryAge = DefaultHistoryAge
 	}
 	if c.RateLimit == 0 {
 		c.RateLimit = DefaultRateLimit

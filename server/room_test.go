@@ -22,7 +22,7 @@ func fakeClient(nick string, queue int) *client {
 // testRoom is a room whose timer never fires during a test: the test
 // calls flush itself.
 func testRoom(t *testing.T) *room {
-	r := newRoom()
+	r := newRoom("test", history{size: 100, age: time.Hour})
 	r.window = time.Hour
 	t.Cleanup(r.shutdown)
 	return r
@@ -276,7 +276,7 @@ func TestJoinLeaveInWindow(t *testing.T) {
 // TestPresenceTimer: the timer announces what waits, at most a window
 // after the first; shutdown stops it, and what waits is not announced.
 func TestPresenceTimer(t *testing.T) {
-	r := newRoom()
+	r := newRoom("test", history{size: 100, age: time.Hour})
 	r.window = 20 * time.Millisecond
 	w := fakeClient("w", 100)
 	start := time.Now()

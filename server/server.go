@@ -19,8 +19,9 @@
 //   - GET /wasm_exec.js: Options.WasmExecPath, likewise.
 //   - GET /healthz: 200 "ok".
 //   - /ws/echo: echoes every message, text as text, binary as binary.
-//   - /ws/chat?nick=N: a chat room (see below).
-//   - /ws/ticks: a simulated quote every Options.TickInterval.
+//   - /ws/chat?nick=N&since=S&epoch=E: a chat room (see below).
+//   - /ws/ticks?since=S&epoch=E: a simulated quote every
+//     Options.TickInterval.
 //
 // # Chat and ticks protocol
 //
@@ -40,13 +41,15 @@
 //
 //	client: {"type":"say","text":"hello"}  text of 1 to 1000 characters,
 //	        anything else closes with 1008 "bad message"
-//	server: {"type":"welcome","nick":"alice","seq":6,"time":"..."}  to the joiner
-//	        only, first; seq is the last one of the room before the join
+//	server: {"type":"welcome","nick":"alice","seq":6,"epoch":"9f..","time":"..."}
+//	        to the joiner only, first; seq is the last one of the room
+//	        before the join, epoch names the numbering (see Recovery)
 //	        {"type":"join","nick":"alice","seq":7,"time":"..."}
 //	        {"type":"say","nick":"alice","text":"hello","seq":8,"time":"..."}
 //	        {"type":"leave","nick":"alice","seq":9,"time":"..."}
 //	        {"type":"join","nick":"bob","nicks":["bob","carol"],"seq":10,"time":"..."}
-//	ticks:  {"type":"quote","seq":1,"time":"...","symbol":"GOPHER","price":101.25}
+//	ticks:  {"type":"welcome","epoch":"9f..","seq":41,"time":"..."}
+//	        {"type":"quote","seq":41,"time":"...","symbol":"GOPHER","price":101.25}
 //
 // A nick is 1 to 24 ASCII letters, digits, '-' and '_'; another one is
 // refused with 400, a missing one is "guest-<n>", and one already in the
@@ -57,10 +60,24 @@
 // leaves before its join was announced gets neither; on Shutdown,
 // when all go at once, no leave (or pending join) is sent.
 //
-// On /ws/ticks the first quote comes at once. seq counts the connection's
-// quotes from 1; a client too slow for the rate misses ticks, not seq
-// numbers. The price walks at random, always with two decimals (101.20),
-// and stays above zero. What the client sends is read and dropped.
+// On /ws/ticks the welcome comes first, then at once the latest quote. The
+// quotes are one stream for every client, ticking while someone listens,
+// and seq counts them stream-wide; a client too slow for the rate is sent
+// what it missed from the history, and skips (a gap in seq) what the
+// history no longer holds. The price walks at random, always with two
+// decimals (101.20), and stays above zero. What the client sends is read
+// and dropped.
+//
+// # Recovery
+//
+// A client that comes back names the last seq it saw and the epoch of
+// the welcome it saw it after: ?since=S&epoch=E. Its welcome then says
+// "recovered":true and the events after S follow, in order, with their
+// own seq, each once, before any live one; or "recovered":false, and
+// nothing is replayed, when the epoch differs (this is another process,
+// whose numbering restarted), or the history (Options.HistorySize events
+// and HistoryAge) no longer holds them all. docs/recovery.md has the
+// whole protocol.
 //
 // # Connections
 //
@@ -96,6 +113,7 @@ type Server struct {
 	opts     *Options
 	mux      *http.ServeMux
 	room     *room
+	ticks    *tickStream
 	wasm     *asset
 	wasmExec *asset
 
@@ -118,9 +136,12 @@ func New(opts *Options) (*Server, error) {
 	s := &Server{
 		opts:    o,
 		mux:     http.NewServeMux(),
-		room:    newRoom(),
 		clients: make(map[*client]struct{}),
 	}
+	// One epoch per process: a restarted server numbers from 1 again.
+	epoch := newEpoch()
+	s.room = newRoom(epoch, history{size: o.HistorySize, age: o.HistoryAge})
+	s.ticks = newTickStream(o.TickInterval, epoch, history{size: o.HistorySize, age: o.HistoryAge})
 	s.wasm, err = loadAsset(o.WasmPath, "application/wasm")
 	if err != nil {
 		return nil, fmt.Errorf("failed to load the wasm program (build it first): %w", err)
@@ -183,6 +204,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.handlers.Wait()
 		close(done)
 	}()
+	defer s.ticks.shutdown()
 	select {
 	case <-done:
 		return nil
@@ -235,6 +257,8 @@ type endpoint struct {
 	closed func(s *Server, c *client)
 	// ticks makes the writer send a quote every TickInterval.
 	ticks bool
+	// resumable takes since and epoch from the query (see parseResume).
+	resumable bool
 }
 
 // serveWS upgrades the request and runs the connection until it closes.
@@ -244,6 +268,14 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, ep *endpoint, n
 		return
 	}
 	defer s.handlers.Done()
+	var res resume
+	if ep.resumable {
+		var err error
+		if res, err = parseResume(r.URL.Query()); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+	}
 
 	hw := &hijackRecorder{ResponseWriter: w}
 	conn, err := websocket.Accept(hw, r, &websocket.AcceptOptions{
@@ -256,6 +288,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, ep *endpoint, n
 	}
 	conn.SetReadLimit(s.opts.ReadLimit)
 	c := newClient(s, ep, conn, hw.conn, r.RemoteAddr, nick)
+	c.resume = res
 	c.cork = hw.cork
 	ok := s.register(c)
 	defer s.unregister(c)

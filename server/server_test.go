@@ -338,25 +338,17 @@ func TestTicks(t *testing.T) {
 	ctx := testContext(t)
 	c := dial(t, ctx, ts, "/ws/ticks", nil)
 
+	w := readWelcome(t, ctx, c)
+	if w.Type != "welcome" || w.Epoch == "" || w.Recovered != nil || w.Seq < 1 {
+		t.Fatalf("welcome %+v", w)
+	}
 	priceRE := regexp.MustCompile(`"price":\d+\.\d\d}$`)
-	for seq := int64(1); seq <= 20; seq++ {
-		typ, data, err := c.Read(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var q struct {
-			Type   string  `json:"type"`
-			Seq    int64   `json:"seq"`
-			Time   string  `json:"time"`
-			Symbol string  `json:"symbol"`
-			Price  float64 `json:"price"`
-		}
-		if typ != websocket.MessageText || json.Unmarshal(data, &q) != nil {
-			t.Fatalf("not a JSON text message: %v %q", typ, data)
-		}
+	// The latest quote at once, then the next ones, stream-wide seq.
+	for seq := w.Seq; seq < w.Seq+20; seq++ {
+		q := readQuote(t, ctx, c)
 		if q.Type != "quote" || q.Seq != seq || q.Symbol != "GOPHER" || q.Price <= 0 ||
-			!timeRE.MatchString(q.Time) || !priceRE.Match(data) {
-			t.Errorf("quote %d: %s", seq, data)
+			!timeRE.MatchString(q.Time) || !priceRE.Match(q.raw) {
+			t.Errorf("quote %d: %s", seq, q.raw)
 		}
 	}
 }

@@ -95,6 +95,10 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (*
 		"time a pong may take before the peer is cut (default the ping interval)")
 	fs.DurationVar(&c.server.TickInterval, "tick-interval", server.DefaultTickInterval,
 		"time between two quotes on /ws/ticks")
+	fs.IntVar(&c.server.HistorySize, "history", server.DefaultHistorySize,
+		"`events` the chat room and the ticks keep for clients that come back (docs/recovery.md)")
+	fs.DurationVar(&c.server.HistoryAge, "history-age", server.DefaultHistoryAge,
+		"how long an event is kept for clients that come back")
 	fs.Float64Var(&c.server.RateLimit, "rate-limit", server.DefaultRateLimit,
 		"`messages` a second a client may send, on average, before it is closed with 1008; negative for no limit")
 	fs.IntVar(&c.server.RateBurst, "rate-burst", 0,

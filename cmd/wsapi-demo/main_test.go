@@ -53,6 +53,8 @@ func TestParseConfigDefaults(t *testing.T) {
 			SendQueue:    64,
 			PingInterval: 20 * time.Second,
 			TickInterval: 500 * time.Millisecond,
+			HistorySize:  1000,
+			HistoryAge:   2 * time.Minute,
 			RateLimit:    100,
 		},
 	}
@@ -80,6 +82,8 @@ func TestParseConfigEnvAndFlags(t *testing.T) {
 		"WSAPI_RATE_BURST":       "7",
 		"WSAPI_HEADER_TIMEOUT":   "3s",
 		"WSAPI_MAX_HEADER_BYTES": "4096",
+		"WSAPI_HISTORY":          "50",
+		"WSAPI_HISTORY_AGE":      "30s",
 		"ADDR":                   "ignored",
 	}
 	c, err := parseConfig(nil, e.get, io.Discard)
@@ -103,6 +107,8 @@ func TestParseConfigEnvAndFlags(t *testing.T) {
 			PingInterval:   time.Minute,
 			PingTimeout:    10 * time.Second,
 			TickInterval:   time.Second,
+			HistorySize:    50,
+			HistoryAge:     30 * time.Second,
 			RateLimit:      2.5,
 			RateBurst:      7,
 		},

@@ -390,7 +390,7 @@ func TestTicksGap(t *testing.T) {
 	q := func(seq int) string {
 		return fmt.Sprintf(`{"type":"quote","seq":%d,"time":"2026-01-02T03:04:05.678Z","symbol":"GOPHER","price":1.5}`, seq)
 	}
-	base := scripted(t, 0, q(1), q(2), q(2), q(5), `{"type":"quote"}`, q(6))
+	base := scripted(t, 0, `{"type":"welcome","epoch":"e1","seq":1}`, q(1), q(2), q(2), q(5), `{"type":"quote"}`, q(6))
 	tk, err := DialTicks(base, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -400,7 +400,7 @@ func TestTicksGap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Count != 4 || st.Missed != 2 || st.Invalid != 2 || st.Last.String() != "GOPHER 1.50" {
+	if st.Count != 4 || st.Missed != 2 || st.Invalid != 2 || st.Last.String() != "GOPHER 1.50" || st.Epoch != "e1" {
 		t.Errorf("state %+v", st)
 	}
 }

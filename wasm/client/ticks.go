@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -12,7 +13,7 @@ import (
 
 // Quote is one simulated quote from the ticks endpoint.
 type Quote struct {
-	Seq    uint64 // per connection, from 1
+	Seq    uint64 // the stream's, the same for every client
 	Time   time.Time
 	Symbol string
 	Price  float64
@@ -67,9 +68,11 @@ type TicksOptions struct {
 // TicksState is what the ticks client knows.
 type TicksState struct {
 	Conn
-	Count  int   // quotes received
-	Last   Quote // the latest quote, once Count > 0
-	Missed int   // quotes missed, from the gaps in the sequence
+	Welcomed bool
+	Epoch    string // the welcome's: names the stream's numbering
+	Count    int    // quotes received
+	Last     Quote  // the latest quote, once Count > 0
+	Missed   int    // quotes missed, from the gaps in the sequence
 }
 
 // Ticks is a client of the ticks endpoint, which pushes quotes at a steady
@@ -98,12 +101,30 @@ func DialTicks(base string, opts *TicksOptions) (*Ticks, error) {
 }
 
 func (t *Ticks) message(m wsapi.MessageEvent) error {
+	if w, ok, err := parseWelcome(m); ok || err != nil {
+		if err != nil {
+			return fmt.Errorf("ticks: %w", err)
+		}
+		t.s.update(func(st *TicksState) {
+			if st.Welcomed {
+				err = errors.New("ticks: a second welcome")
+				return
+			}
+			// The latest quote comes next: nothing before it is missed.
+			st.Welcomed, st.Epoch, st.Last.Seq = true, w.Epoch, w.Seq-min(w.Seq, 1)
+		})
+		return err
+	}
 	q, err := ParseQuote(m)
 	if err != nil {
 		return err
 	}
 	var count int
 	t.s.update(func(st *TicksState) {
+		if !st.Welcomed {
+			err = errors.New("ticks: a quote before the welcome")
+			return
+		}
 		if q.Seq <= st.Last.Seq {
 			err = fmt.Errorf("ticks: quote seq %d after seq %d", q.Seq, st.Last.Seq)
 			return
