@@ -111,8 +111,9 @@ func TestServerProcessKilled(t *testing.T) {
 	poll[bool](tb, "quotes streaming", `Number(`+jsText+`("ticks-count")) >= 5`)
 
 	cs.kill(t)
-	tb.waitBanner()
-	tb.waitStates("CLOSED")
+	for _, s := range sockets {
+		tb.waitLog(s+" close 1006 … wasClean=false", s+" close 1006 ", "wasClean=false")
+	}
 	items := eval[[]string](tb, jsItems+`("log")`)
 	t.Logf("Chrome's event log:\n\t%s", strings.Join(items, "\n\t"))
 	for _, s := range sockets {
@@ -124,14 +125,18 @@ func TestServerProcessKilled(t *testing.T) {
 	}
 }
 
-// socketEvents returns the open, error and close lines of one socket in
-// the page's log, without message lines and close reasons.
+// socketEvents returns the open, error and close lines of one socket's
+// first connection in the page's log, without message lines and close
+// reasons (the page's socket reconnects: what follows is another's).
 func socketEvents(items []string, socket string) []string {
 	var out []string
 	for _, it := range items {
 		rest, ok := strings.CutPrefix(it, socket+" ")
 		if !ok || strings.HasPrefix(rest, "message") {
 			continue
+		}
+		if strings.HasPrefix(rest, "retry") {
+			break
 		}
 		if code, _, ok := strings.Cut(strings.TrimPrefix(rest, "close "), " "); ok && strings.HasPrefix(rest, "close ") {
 			rest = "close " + code + " wasClean=" + rest[strings.LastIndex(rest, "=")+1:]

@@ -11,7 +11,6 @@ import (
 
 	"github.com/go-wsapi/wsapi/server"
 	"github.com/go-wsapi/wsapi/wasm/client"
-	"github.com/go-wsapi/wsapi/wsapi"
 )
 
 // The page's client logic is package client; these tests run it natively,
@@ -121,7 +120,10 @@ func TestNativeChat(t *testing.T) {
 
 // closeAndWait closes a client and waits until its socket is done, so no
 // goroutine of it outlives the test.
-func closeAndWait(t *testing.T, close func() error, ws *wsapi.WebSocket) {
+func closeAndWait(t *testing.T, close func() error, ws interface {
+	Done() <-chan struct{}
+	URL() string
+}) {
 	close()
 	select {
 	case <-ws.Done():

@@ -24,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-wsapi/wsapi/reconnect"
 	"github.com/go-wsapi/wsapi/wasm/client"
 	"github.com/go-wsapi/wsapi/wsapi"
 	"github.com/hack-pad/safejs"
@@ -225,6 +226,7 @@ func (a *app) connect() {
 		OnWelcome: func(nick string) { a.onWelcome(gen, nick) },
 		OnEvent:   func(e client.ChatEvent) { a.onChat(gen, e) },
 		OnMissed:  func(int) { a.onMissed(gen) },
+		OnResume:  func(ok bool) { a.onResume(gen, ok) },
 	})
 	errs = append(errs, err)
 	a.ticks, err = client.DialTicks(a.base, &client.TicksOptions{
@@ -281,10 +283,17 @@ func (a *app) hooks(name string, gen int) client.Hooks {
 			if local || (ev.Code == 1000 && ev.WasClean) {
 				setAttr(li, "data-ok", "") // shown as routine, not as a failure
 			}
-			if !local && a.current(gen) {
+			// The socket reconnects: the banner is for a close after
+			// which it does not, and the header tells the rest.
+			if !local && a.current(gen) && a.finalClose(name) {
 				setText(a.el["banner"], client.ClosedBanner(ev))
 				setHidden(a.el["banner"], false)
 			}
+			a.refresh()
+		},
+		Retry: func(r reconnect.Retry) {
+			li := a.log(name, "retry", client.LogRetry(name, r))
+			setAttr(li, "data-ok", "")
 			a.refresh()
 		},
 		Invalid: func(_ wsapi.MessageEvent, err error) {
@@ -393,6 +402,40 @@ func (a *app) onChat(gen int, e client.ChatEvent) {
 	appendCapped(a.el["chat-messages"], li, chatMax)
 }
 
+// finalClose reports whether the socket of the named client will not
+// reconnect.
+func (a *app) finalClose(name string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var s *reconnect.Socket
+	switch {
+	case name == "echo" && a.echo != nil:
+		s = a.echo.Socket()
+	case name == "chat" && a.chat != nil:
+		s = a.chat.Socket()
+	case name == "ticks" && a.ticks != nil:
+		s = a.ticks.Socket()
+	default:
+		return true
+	}
+	return s.ReadyState() == wsapi.Closed
+}
+
+// onResume says in the chat whether the room sent what was said while
+// this client was away, or could not.
+func (a *app) onResume(gen int, recovered bool) {
+	if !a.current(gen) {
+		return
+	}
+	class, typ := "notice-line", "resumed"
+	if !recovered {
+		class, typ = "notice-line lost", "lost"
+	}
+	li := create("li", class, client.Resumed(recovered))
+	setAttr(li, "data-type", typ)
+	appendCapped(a.el["chat-messages"], li, chatMax)
+}
+
 func (a *app) onMissed(gen int) {
 	a.mu.Lock()
 	c := a.chat
@@ -470,24 +513,36 @@ func (a *app) refresh() {
 }
 
 func (a *app) refreshLocked() {
-	echo, chat, ticks := wsapi.Closed, wsapi.Closed, wsapi.Closed
-	var buffered uint64
+	var echoS, chatS, ticksS *reconnect.Socket
 	if a.echo != nil {
-		echo = a.echo.Socket().ReadyState()
-		buffered = a.echo.Socket().BufferedAmount()
+		echoS = a.echo.Socket()
 	}
 	if a.chat != nil {
-		chat = a.chat.Socket().ReadyState()
+		chatS = a.chat.Socket()
 	}
 	if a.ticks != nil {
-		ticks = a.ticks.Socket().ReadyState()
+		ticksS = a.ticks.Socket()
+	}
+	echo, chat, ticks := stateOf(echoS), stateOf(chatS), stateOf(ticksS)
+	var buffered uint64
+	if echoS != nil {
+		buffered = echoS.BufferedAmount()
 	}
 	live := 0
+	now := time.Now()
 	for _, s := range []struct {
-		id string
-		st wsapi.ReadyState
-	}{{"state-echo", echo}, {"state-chat", chat}, {"state-ticks", ticks}} {
-		a.showText(s.id, s.st.String())
+		id   string
+		sock *reconnect.Socket
+		st   wsapi.ReadyState
+	}{{"state-echo", echoS, echo}, {"state-chat", chatS, chat}, {"state-ticks", ticksS, ticks}} {
+		text := s.st.String()
+		if s.sock != nil {
+			// "reconnecting in 2.3 s (attempt 3)" while it waits.
+			if r, ok := s.sock.NextRetry(); ok {
+				text = client.RetryText(r, now)
+			}
+		}
+		a.showText(s.id, text)
 		a.showAttr(s.id, "data-state", s.st.String())
 		if s.st == wsapi.Connecting || s.st == wsapi.Open {
 			live++
@@ -499,6 +554,14 @@ func (a *app) refreshLocked() {
 	a.showDisabled("echo-send-text", echo != wsapi.Open)
 	a.showDisabled("echo-send-binary", echo != wsapi.Open)
 	a.showDisabled("chat-send", chat != wsapi.Open)
+}
+
+// stateOf is the socket's ReadyState, CLOSED for none.
+func stateOf(s *reconnect.Socket) wsapi.ReadyState {
+	if s == nil {
+		return wsapi.Closed
+	}
+	return s.ReadyState()
 }
 
 // showText, showAttr and showDisabled write to the DOM only what changed.

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/go-wsapi/wsapi/reconnect"
 	"github.com/go-wsapi/wsapi/wsapi"
 )
 
@@ -82,6 +83,9 @@ func (e ChatEvent) names() string {
 // value.
 type ChatOptions struct {
 	Hooks
+	// Reconnect are the settings of the socket, which reconnects when a
+	// connection ends. Defaults to nil: package reconnect's defaults.
+	Reconnect *reconnect.Options
 	// Nick is the nick to join with: 1-24 letters, digits, '-' or '_'.
 	// The server appends a number to a nick already in the room; the
 	// welcome tells the one given. Defaults to none: the server names the
@@ -95,6 +99,10 @@ type ChatOptions struct {
 	// OnMissed is called when a gap in the sequence numbers shows that n
 	// events were missed; the state's Missed is the total.
 	OnMissed func(n int)
+	// OnResume is called after the welcome of every connection but the
+	// first, with whether the server sent everything missed while the
+	// client was away (recovered) or could not (a gap the page must own).
+	OnResume func(recovered bool)
 	// History is how many room events the state keeps, the latest.
 	// Defaults to 1000.
 	History int
@@ -103,12 +111,13 @@ type ChatOptions struct {
 // ChatState is what the chat client knows of the room.
 type ChatState struct {
 	Conn
-	Welcomed bool
-	Nick     string      // the nick the server gave, once Welcomed
-	Events   []ChatEvent // the latest room events, in sequence order
-	LastSeq  uint64      // the last sequence number seen, the welcome's included
-	Missed   int         // events missed, from the gaps in the sequence
-	Pending  int         // own messages not yet seen coming back from the room
+	Epoch   string      // the numbering of the room's seq, from the welcome
+	Lost    int         // reconnections after which the server could not send what was missed
+	Nick    string      // the nick the server gave, once Welcomed
+	Events  []ChatEvent // the latest room events, in sequence order
+	LastSeq uint64      // the last sequence number seen, the welcome's included
+	Missed  int         // events missed, from the gaps in the sequence
+	Pending int         // own messages not yet seen coming back from the room
 }
 
 // Chat is a client of the chat room.
@@ -117,6 +126,7 @@ type Chat struct {
 	onWelcome func(string)
 	onEvent   func(ChatEvent)
 	onMissed  func(int)
+	onResume  func(bool)
 	history   int
 }
 
@@ -144,18 +154,23 @@ func DialChat(base string, opts *ChatOptions) (*Chat, error) {
 	if opts != nil {
 		o = *opts
 	}
-	u := endpoint(base, ChatPath)
+	u := endpoint(base, ChatPath) + "?"
 	if o.Nick != "" {
 		if !ValidNick(o.Nick) {
 			return nil, fmt.Errorf("client: nick %q: must be 1-%d letters, digits, '-' or '_': %w", o.Nick, MaxNick, ErrInvalid)
 		}
-		u += "?nick=" + url.QueryEscape(o.Nick)
+		u += "nick=" + url.QueryEscape(o.Nick) + "&"
 	}
-	c := &Chat{onWelcome: o.OnWelcome, onEvent: o.OnEvent, onMissed: o.OnMissed, history: o.History}
+	c := &Chat{onWelcome: o.OnWelcome, onEvent: o.OnEvent, onMissed: o.OnMissed, onResume: o.OnResume, history: o.History}
 	if c.history <= 0 {
 		c.history = 1000
 	}
-	err := c.s.open(u, o.Hooks,
+	// Every attempt after a welcome asks for what was missed since.
+	resume := func() string {
+		st, _ := c.s.get()
+		return resumeQuery(st.Epoch, st.LastSeq)
+	}
+	err := c.s.open(u, resume, o.Reconnect, o.Hooks,
 		func(st *ChatState) *Conn { return &st.Conn },
 		func(st *ChatState) { st.Events = slices.Clip(st.Events) },
 		c.message)
@@ -226,8 +241,14 @@ func (c *Chat) message(m wsapi.MessageEvent) error {
 	if err != nil {
 		return err
 	}
+	var w welcome
+	if ev.Type == Welcome {
+		if w, _, err = parseWelcome(m); err != nil {
+			return fmt.Errorf("chat: %w", err)
+		}
+	}
 	var missed int
-	var welcome bool
+	var welcomed, resumed, recovered bool
 	c.s.update(func(st *ChatState) {
 		switch {
 		case ev.Type == Welcome:
@@ -235,7 +256,16 @@ func (c *Chat) message(m wsapi.MessageEvent) error {
 				err = errors.New("chat: a second welcome")
 				return
 			}
-			st.Welcomed, st.Nick, st.LastSeq, welcome = true, ev.Nick, ev.Seq, true
+			resumed = st.Epoch != ""
+			recovered = resumed && w.Recovered != nil && *w.Recovered
+			if !recovered {
+				// Live from here; a gap, if resumed, is owned below.
+				st.LastSeq = ev.Seq
+			}
+			if resumed && !recovered {
+				st.Lost++
+			}
+			st.Welcomed, st.Nick, st.Epoch, welcomed = true, ev.Nick, w.Epoch, true
 			return
 		case !st.Welcomed:
 			err = fmt.Errorf("chat: %s before the welcome", ev.Type)
@@ -258,9 +288,12 @@ func (c *Chat) message(m wsapi.MessageEvent) error {
 		return err
 	}
 	switch {
-	case welcome:
+	case welcomed:
 		if c.onWelcome != nil {
 			c.onWelcome(ev.Nick)
+		}
+		if resumed && c.onResume != nil {
+			c.onResume(recovered)
 		}
 		return nil
 	case missed > 0 && c.onMissed != nil:
@@ -306,7 +339,7 @@ func (c *Chat) Wait(ctx context.Context, cond func(ChatState) bool) (ChatState, 
 
 // Socket returns the client's socket, for its ReadyState and
 // BufferedAmount. Do not set its handlers: the client owns them.
-func (c *Chat) Socket() *wsapi.WebSocket { return c.s.ws }
+func (c *Chat) Socket() *reconnect.Socket { return c.s.ws }
 
 // Close leaves the room: close 1000 "disconnect". The state's Local is then
 // true when the close event comes.

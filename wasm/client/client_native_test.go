@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/go-wsapi/wsapi/reconnect"
 	"github.com/go-wsapi/wsapi/wsapi"
 )
 
@@ -56,7 +57,7 @@ func testContext(t *testing.T) context.Context {
 // closer is what the three clients have in common for a test's cleanup.
 type closer interface {
 	Close() error
-	Socket() *wsapi.WebSocket
+	Socket() *reconnect.Socket
 }
 
 // closeAtEnd closes c when the test ends and waits for its close event, so
@@ -117,8 +118,9 @@ func TestEcho(t *testing.T) {
 		t.Fatal(err)
 	}
 	closeAtEnd(t, e)
-	if err := e.SendText("too early"); !errors.Is(err, ErrNotOpen) {
-		t.Errorf("SendText while CONNECTING: %v, want ErrNotOpen", err)
+	// Queued while CONNECTING, sent on open.
+	if err := e.SendText("too early"); err != nil {
+		t.Errorf("SendText while CONNECTING: %v", err)
 	}
 	if err := e.Socket().WaitOpen(ctx); err != nil {
 		t.Fatal(err)
@@ -130,26 +132,27 @@ func TestEcho(t *testing.T) {
 	if err := e.SendBinary(bin); err != nil {
 		t.Fatal(err)
 	}
-	st, err := e.Wait(ctx, func(s EchoState) bool { return s.Received == 2 })
+	st, err := e.Wait(ctx, func(s EchoState) bool { return s.Received == 3 })
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []EchoMessage{{wsapi.Text, []byte("héllo")}, {wsapi.Binary, bin}}
-	if st.Sent != 2 || len(st.Echoes) != 2 ||
-		st.Echoes[0].Type != want[0].Type || !bytes.Equal(st.Echoes[0].Data, want[0].Data) ||
-		st.Echoes[1].Type != want[1].Type || !bytes.Equal(st.Echoes[1].Data, want[1].Data) {
-		t.Errorf("state %+v, want 2 sent and echoes %v", st, want)
+	want := []EchoMessage{{wsapi.Text, []byte("too early")}, {wsapi.Text, []byte("héllo")}, {wsapi.Binary, bin}}
+	if st.Sent != 3 || len(st.Echoes) != 3 ||
+		st.Echoes[1].Type != want[1].Type || !bytes.Equal(st.Echoes[1].Data, want[1].Data) ||
+		st.Echoes[2].Type != want[2].Type || !bytes.Equal(st.Echoes[2].Data, want[2].Data) {
+		t.Errorf("state %+v, want 3 sent and echoes %v", st, want)
 	}
 	e.Close()
 	<-e.Socket().Done()
 	if err := e.SendText("too late"); !errors.Is(err, ErrNotOpen) {
 		t.Errorf("SendText when CLOSED: %v, want ErrNotOpen", err)
 	}
-	if got, want := echoes, []string{"text: héllo", "binary: 5 bytes 000102feff"}; !slices.Equal(got, want) {
+	if got, want := echoes, []string{"text: too early", "text: héllo", "binary: 5 bytes 000102feff"}; !slices.Equal(got, want) {
 		t.Errorf("OnEcho saw %q, want %q", got, want)
 	}
 	wantLog := []string{
 		"echo open",
+		"echo message text 9 bytes",
 		"echo message text 6 bytes",
 		"echo message binary 5 bytes",
 		"echo close 1000 disconnect wasClean=true local=true",
@@ -405,12 +408,16 @@ func TestTicksGap(t *testing.T) {
 	}
 }
 
+// once makes a client's socket stop at its first close, as a plain
+// WebSocket does.
+var once = &reconnect.Options{ShouldReconnect: func(wsapi.CloseEvent) bool { return false }}
+
 // TestServerCloses: a close the user did not start is not local, and ends
-// a Wait with the close.
+// a Wait with the close, once the socket will not reconnect.
 func TestServerCloses(t *testing.T) {
 	base := scripted(t, websocket.StatusGoingAway)
 	rec := &recorder{name: "ticks"}
-	tk, err := DialTicks(base, &TicksOptions{Hooks: rec.hooks()})
+	tk, err := DialTicks(base, &TicksOptions{Hooks: rec.hooks(), Reconnect: once})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -434,7 +441,7 @@ func TestRefused(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	rec := &recorder{name: "echo"}
-	e, err := DialEcho("ws://"+addr, &EchoOptions{Hooks: rec.hooks()})
+	e, err := DialEcho("ws://"+addr, &EchoOptions{Hooks: rec.hooks(), Reconnect: once})
 	if err != nil {
 		t.Fatal(err)
 	}

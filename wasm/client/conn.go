@@ -8,14 +8,16 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/go-wsapi/wsapi/reconnect"
 	"github.com/go-wsapi/wsapi/wsapi"
 )
 
 // The errors a client returns for what it refuses before anything is sent.
 var (
-	// ErrNotOpen is returned by a send on a socket that is not OPEN. The
-	// browser would queue the message and drop it silently once CLOSING;
-	// a client tells the caller instead.
+	// ErrNotOpen is returned by a send on a socket that is closing or
+	// closed for good. The browser would drop the message silently; a
+	// client tells the caller instead. While the socket reconnects, a
+	// send is queued for the next open.
 	ErrNotOpen = errors.New("socket is not open")
 	// ErrInvalid is returned for an argument the server would refuse: a
 	// bad nick, or chat text that is empty or too long.
@@ -66,19 +68,30 @@ type Hooks struct {
 	// Message sees every message as it came, before the client parses it.
 	Message func(wsapi.MessageEvent)
 	Error   func(error)
-	// Close is the last event. local is true when the client's Close
-	// method started the close, that is, when the user disconnected.
+	// Close reports the close of every connection. local is true when the
+	// client's Close method started the close, that is, when the user
+	// disconnected; the socket's ReadyState says whether another
+	// connection follows (CONNECTING) or not (CLOSED).
 	Close func(ev wsapi.CloseEvent, local bool)
+	// Retry reports a reconnection scheduled after a close.
+	Retry func(reconnect.Retry)
 	// Invalid reports a message that does not follow the protocol; the
 	// client ignored it.
 	Invalid func(m wsapi.MessageEvent, err error)
 }
 
-// Conn is what every client's state tells about its socket.
+// Conn is what every client's state tells about its socket, which
+// reconnects when a connection ends (package reconnect).
 type Conn struct {
-	Opened bool // the open event was dispatched
-	// Closed is set once the close event was dispatched; Close then says
-	// how, and Local whether this side's Close method started it.
+	Opened bool // an open event was dispatched
+	Opens  int  // connections opened so far
+	Up     bool // a connection is open now
+	// Welcomed: the server welcomed this connection (chat and ticks),
+	// which must come first on each.
+	Welcomed bool
+	// Closed is set once the final close event was dispatched: the
+	// socket will not reconnect. Close says how the latest connection
+	// closed, and Local whether this side's Close method closed it.
 	Closed  bool
 	Close   wsapi.CloseEvent
 	Local   bool
@@ -118,26 +131,47 @@ func (w *watch[S]) get() (S, <-chan struct{}) {
 // socket is what the three clients share: the wsapi socket, its hooks and
 // the observable state, whose Conn part it keeps.
 type socket[S any] struct {
-	ws    *wsapi.WebSocket
+	ws    *reconnect.Socket
 	hooks Hooks
 	conn  func(*S) *Conn
 	clip  func(*S) // caps the state's slices at their length, for the caller
 	watch[S]
 }
 
-// open dials url and wires the socket's events to the state, the hooks,
-// and onMessage, which parses and applies a message; it returns an error
-// for a message that does not follow the protocol.
-func (s *socket[S]) open(url string, hooks Hooks, conn func(*S) *Conn, clip func(*S), onMessage func(wsapi.MessageEvent) error) error {
-	ws, err := wsapi.New(url)
+// open dials url (or, with a non-nil resume, the URL it returns before
+// every attempt, for a client that resumes where it was) with the
+// reconnection settings o, and wires the socket's events to the state,
+// the hooks, and onMessage, which parses and applies a message; it
+// returns an error for a message that does not follow the protocol.
+func (s *socket[S]) open(url string, resume func() string, o *reconnect.Options, hooks Hooks, conn func(*S) *Conn, clip func(*S), onMessage func(wsapi.MessageEvent) error) error {
+	var opts reconnect.Options
+	if o != nil {
+		opts = *o
+	}
+	if resume != nil {
+		base := url
+		opts.URLProvider = func(context.Context) (string, error) { return base + resume(), nil }
+		url = ""
+	}
+	ws, err := reconnect.New(url, &opts)
 	if err != nil {
 		return err
 	}
 	s.ws, s.hooks, s.conn, s.clip = ws, hooks, conn, clip
-	// wsapi holds the events until the first handler is set and misses
-	// none of those set right after, so the order here does not matter.
+	ws.OnRetry(func(r reconnect.Retry) {
+		if s.hooks.Retry != nil {
+			s.hooks.Retry(r)
+		}
+	})
+	// The socket holds the events until the first handler is set and
+	// misses none of those set right after, so the order here does not
+	// matter.
 	ws.OnOpen(func() {
-		s.update(func(st *S) { s.conn(st).Opened = true })
+		s.update(func(st *S) {
+			c := s.conn(st)
+			c.Opened, c.Up, c.Welcomed = true, true, false
+			c.Opens++
+		})
 		if s.hooks.Open != nil {
 			s.hooks.Open()
 		}
@@ -161,9 +195,11 @@ func (s *socket[S]) open(url string, hooks Hooks, conn func(*S) *Conn, clip func
 	})
 	ws.OnClose(func(ev wsapi.CloseEvent) {
 		var local bool
+		final := ws.ReadyState() == wsapi.Closed
 		s.update(func(st *S) {
 			c := s.conn(st)
-			c.Closed, c.Close, local = true, ev, c.Local
+			c.Up = false
+			c.Closed, c.Close, local = final, ev, c.Local
 		})
 		if s.hooks.Close != nil {
 			s.hooks.Close(ev, local)
@@ -216,9 +252,10 @@ func (s *socket[S]) close() error {
 	return s.ws.CloseWithStatus(CloseCode, CloseReason)
 }
 
-// send sends a message if the socket is OPEN.
+// send sends a message if the socket is OPEN, and queues it for the next
+// open while it reconnects.
 func (s *socket[S]) send(typ wsapi.MessageType, data []byte) error {
-	if st := s.ws.ReadyState(); st != wsapi.Open {
+	if st := s.ws.ReadyState(); st != wsapi.Open && st != wsapi.Connecting {
 		return fmt.Errorf("client: failed to send on %s: %w (%s)", s.ws.URL(), ErrNotOpen, st)
 	}
 	if typ == wsapi.Text {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/go-wsapi/wsapi/reconnect"
 	"github.com/go-wsapi/wsapi/wsapi"
 )
 
@@ -13,6 +14,9 @@ import (
 // value.
 type EchoOptions struct {
 	Hooks
+	// Reconnect are the settings of the socket, which reconnects when a
+	// connection ends. Defaults to nil: package reconnect's defaults.
+	Reconnect *reconnect.Options
 	// OnEcho is called for every message that came back.
 	OnEcho func(EchoMessage)
 	// History is how many echoed messages the state keeps, the latest.
@@ -66,7 +70,7 @@ func DialEcho(base string, opts *EchoOptions) (*Echo, error) {
 	if e.history <= 0 {
 		e.history = 100
 	}
-	err := e.s.open(endpoint(base, EchoPath), o.Hooks,
+	err := e.s.open(endpoint(base, EchoPath), nil, o.Reconnect, o.Hooks,
 		func(st *EchoState) *Conn { return &st.Conn },
 		func(st *EchoState) { st.Echoes = slices.Clip(st.Echoes) },
 		e.message)
@@ -118,7 +122,7 @@ func (e *Echo) Wait(ctx context.Context, cond func(EchoState) bool) (EchoState, 
 
 // Socket returns the client's socket, for its ReadyState and
 // BufferedAmount. Do not set its handlers: the client owns them.
-func (e *Echo) Socket() *wsapi.WebSocket { return e.s.ws }
+func (e *Echo) Socket() *reconnect.Socket { return e.s.ws }
 
 // Close starts the user's disconnect: close 1000 "disconnect". The state's
 // Local is then true when the close event comes.

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-wsapi/wsapi/reconnect"
 	"github.com/go-wsapi/wsapi/wsapi"
 )
 
@@ -53,6 +54,7 @@ func TestStrings(t *testing.T) {
 	for i := range bin {
 		bin[i] = byte(i * 17)
 	}
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	for _, c := range []struct{ got, want string }{
 		{EchoMessage{wsapi.Text, []byte("héllo")}.String(), "text: héllo"},
 		{EchoMessage{wsapi.Binary, []byte{0xca, 0xfe}}.String(), "binary: 2 bytes cafe"},
@@ -77,6 +79,14 @@ func TestStrings(t *testing.T) {
 		{LogClose("ticks", wsapi.CloseEvent{Code: 1006}), "ticks close 1006 wasClean=false"},
 		{ClosedBanner(wsapi.CloseEvent{Code: 1001, Reason: "server shutting down"}), "Connection closed: 1001 server shutting down"},
 		{ClosedBanner(wsapi.CloseEvent{Code: 1006}), "Connection closed: 1006"},
+		{LogRetry("chat", reconnect.Retry{Attempt: 3, Delay: 2345678 * time.Microsecond}), "chat retry 3 in 2.346s"},
+		{RetryText(reconnect.Retry{Attempt: 3, At: now.Add(2300 * time.Millisecond)}, now), "reconnecting in 2.3 s (attempt 3)"},
+		{RetryText(reconnect.Retry{Attempt: 1, At: now.Add(-time.Second)}, now), "reconnecting in 0.0 s (attempt 1)"},
+		{RetryText(reconnect.Retry{Attempt: 2, Paused: "offline"}, now), "reconnecting when online (attempt 2)"},
+		{RetryText(reconnect.Retry{Attempt: 2, Paused: "hidden"}, now), "reconnecting when visible (attempt 2)"},
+		{RetryText(reconnect.Retry{Attempt: 2, Paused: "pagehide"}, now), "reconnecting when shown (attempt 2)"},
+		{Resumed(true), "reconnected: nothing missed"},
+		{Resumed(false), "reconnected, but what was said meanwhile could not be recovered"},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)

@@ -70,11 +70,11 @@ func TestShutdown(t *testing.T) {
 		var err error
 		switch name {
 		case "echo":
-			c, err = DialEcho(base, &EchoOptions{Hooks: rec.hooks()})
+			c, err = DialEcho(base, &EchoOptions{Hooks: rec.hooks(), Reconnect: once})
 		case "chat":
-			c, err = DialChat(base, &ChatOptions{Hooks: rec.hooks(), Nick: "alice"})
+			c, err = DialChat(base, &ChatOptions{Hooks: rec.hooks(), Nick: "alice", Reconnect: once})
 		case "ticks":
-			c, err = DialTicks(base, &TicksOptions{Hooks: rec.hooks()})
+			c, err = DialTicks(base, &TicksOptions{Hooks: rec.hooks(), Reconnect: once})
 		}
 		if err != nil {
 			t.Fatal(err)

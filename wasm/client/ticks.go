@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/go-wsapi/wsapi/reconnect"
 	"github.com/go-wsapi/wsapi/wsapi"
 )
 
@@ -60,6 +61,9 @@ func ParseQuote(m wsapi.MessageEvent) (Quote, error) {
 // zero value.
 type TicksOptions struct {
 	Hooks
+	// Reconnect are the settings of the socket, which reconnects when a
+	// connection ends. Defaults to nil: package reconnect's defaults.
+	Reconnect *reconnect.Options
 	// OnQuote is called for every quote, with the number received so far,
 	// that one included.
 	OnQuote func(q Quote, count int)
@@ -68,11 +72,11 @@ type TicksOptions struct {
 // TicksState is what the ticks client knows.
 type TicksState struct {
 	Conn
-	Welcomed bool
-	Epoch    string // the welcome's: names the stream's numbering
-	Count    int    // quotes received
-	Last     Quote  // the latest quote, once Count > 0
-	Missed   int    // quotes missed, from the gaps in the sequence
+	Epoch  string // the welcome's: names the stream's numbering
+	Lost   int    // reconnections after which the server could not send what was missed
+	Count  int    // quotes received
+	Last   Quote  // the latest quote, once Count > 0
+	Missed int    // quotes missed, from the gaps in the sequence
 }
 
 // Ticks is a client of the ticks endpoint, which pushes quotes at a steady
@@ -90,7 +94,11 @@ func DialTicks(base string, opts *TicksOptions) (*Ticks, error) {
 		o = *opts
 	}
 	t := &Ticks{onQuote: o.OnQuote}
-	err := t.s.open(endpoint(base, TicksPath), o.Hooks,
+	resume := func() string {
+		st, _ := t.s.get()
+		return resumeQuery(st.Epoch, st.Last.Seq)
+	}
+	err := t.s.open(endpoint(base, TicksPath)+"?", resume, o.Reconnect, o.Hooks,
 		func(st *TicksState) *Conn { return &st.Conn },
 		func(*TicksState) {},
 		t.message)
@@ -110,8 +118,16 @@ func (t *Ticks) message(m wsapi.MessageEvent) error {
 				err = errors.New("ticks: a second welcome")
 				return
 			}
-			// The latest quote comes next: nothing before it is missed.
-			st.Welcomed, st.Epoch, st.Last.Seq = true, w.Epoch, w.Seq-min(w.Seq, 1)
+			recovered := st.Epoch != "" && w.Recovered != nil && *w.Recovered
+			if st.Epoch != "" && !recovered {
+				st.Lost++
+			}
+			if !recovered {
+				// The latest quote comes next: nothing before it is
+				// missed, or what was is owned above.
+				st.Last.Seq = w.Seq - min(w.Seq, 1)
+			}
+			st.Welcomed, st.Epoch = true, w.Epoch
 		})
 		return err
 	}
@@ -155,7 +171,7 @@ func (t *Ticks) Wait(ctx context.Context, cond func(TicksState) bool) (TicksStat
 
 // Socket returns the client's socket, for its ReadyState and
 // BufferedAmount. Do not set its handlers: the client owns them.
-func (t *Ticks) Socket() *wsapi.WebSocket { return t.s.ws }
+func (t *Ticks) Socket() *reconnect.Socket { return t.s.ws }
 
 // Close starts the user's disconnect: close 1000 "disconnect". The state's
 // Local is then true when the close event comes.

@@ -2,7 +2,8 @@ package client
 
 import (
 	"encoding/json"
-	"fmt"
+	"net/url"
+	"strconv"
 
 	"github.com/go-wsapi/wsapi/wsapi"
 )
@@ -23,8 +24,16 @@ func parseWelcome(m wsapi.MessageEvent) (welcome, bool, error) {
 	if m.Type != wsapi.Text || json.Unmarshal(m.Data, &w) != nil || w.Type != "welcome" {
 		return w, false, nil
 	}
-	if w.Epoch == "" {
-		return w, true, fmt.Errorf("welcome without epoch")
-	}
+	// A welcome without epoch (a server that cannot resume) is taken:
+	// the client then does not ask to resume.
 	return w, true, nil
+}
+
+// resumeQuery is the query that asks for the events after seq in epoch,
+// or "" before any welcome: see docs/recovery.md.
+func resumeQuery(epoch string, seq uint64) string {
+	if epoch == "" {
+		return ""
+	}
+	return "since=" + strconv.FormatUint(seq, 10) + "&epoch=" + url.QueryEscape(epoch)
 }

@@ -1,0 +1,108 @@
+//go:build !js
+
+package client
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-wsapi/wsapi/internal/wstest"
+	"github.com/go-wsapi/wsapi/reconnect"
+)
+
+// fastRetry reconnects at once, for tests.
+var fastRetry = &reconnect.Options{MinDelay: time.Millisecond, MaxDelay: time.Millisecond, Rand: func() float64 { return 0 }}
+
+// TestChatResume: bob's link breaks while alice talks; bob's client comes
+// back, asks for what it missed, and has every event once, in order.
+func TestChatResume(t *testing.T) {
+	base := startServer(t)
+	ctx := testContext(t)
+	p := wstest.StartCutProxy(t, strings.TrimPrefix(base, "ws://"))
+	resumed := make(chan bool, 4)
+	// Bob waits a while before he retries, so that alice's says are
+	// sent while he is away (most likely: nothing depends on it).
+	slow := &reconnect.Options{MinDelay: 300 * time.Millisecond, MaxDelay: 300 * time.Millisecond, Rand: func() float64 { return 1 }}
+	bob, err := DialChat("ws://"+p.Addr(), &ChatOptions{Nick: "bob", Reconnect: slow,
+		OnResume: func(ok bool) { resumed <- ok }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeAtEnd(t, bob)
+	alice, err := DialChat(base, &ChatOptions{Nick: "alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeAtEnd(t, alice)
+	// Bob sees alice join (with his own join, or after it).
+	if _, err := bob.Wait(ctx, func(s ChatState) bool {
+		return len(s.Events) > 0 && slices.Contains(s.Events[len(s.Events)-1].Nicks, "alice")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p.Cut()
+	// Queued while bob's socket is down, or said on alice's side: all of
+	// it reaches bob once it is back.
+	for _, s := range []string{"one", "two", "three"} {
+		if err := alice.Say(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := alice.Wait(ctx, func(s ChatState) bool { return s.Pending == 0 }); err != nil {
+		t.Fatal(err)
+	}
+	st, err := bob.Wait(ctx, func(s ChatState) bool {
+		return s.Opens == 2 && slices.ContainsFunc(s.Events, func(e ChatEvent) bool { return e.Text == "three" })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok := <-resumed; !ok {
+		t.Error("OnResume(false): the server could not recover")
+	}
+	var says []string
+	for i, e := range st.Events {
+		if i > 0 && e.Seq != st.Events[i-1].Seq+1 {
+			t.Errorf("events %v: seq %d after %d", st.Events, e.Seq, st.Events[i-1].Seq)
+		}
+		if e.Type == Say {
+			says = append(says, e.Text)
+		}
+	}
+	if strings.Join(says, ",") != "one,two,three" || st.Missed != 0 || st.Lost != 0 {
+		t.Errorf("bob has says %q, missed %d, lost %d: %v", says, st.Missed, st.Lost, st.Events)
+	}
+}
+
+// TestChatResumeRestart: a server that restarts has a new epoch: the
+// client says it could not recover, and goes on.
+func TestChatResumeRestart(t *testing.T) {
+	base := startServer(t)
+	ctx := testContext(t)
+	p := wstest.StartCutProxy(t, strings.TrimPrefix(base, "ws://"))
+	resumed := make(chan bool, 4)
+	c, err := DialChat("ws://"+p.Addr(), &ChatOptions{Nick: "bob", Reconnect: fastRetry,
+		OnResume: func(ok bool) { resumed <- ok }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeAtEnd(t, c)
+	st, err := c.Wait(ctx, func(s ChatState) bool { return s.Welcomed })
+	if err != nil {
+		t.Fatal(err)
+	}
+	epoch := st.Epoch
+	// Same client, same proxy, another server process behind it.
+	base2 := startServer(t)
+	p.Retarget(strings.TrimPrefix(base2, "ws://"))
+	p.Cut()
+	st, err = c.Wait(ctx, func(s ChatState) bool { return s.Opens == 2 && s.Welcomed })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok := <-resumed; ok || st.Lost != 1 || st.Epoch == epoch {
+		t.Errorf("recovered %v, lost %d, epoch %q then %q", ok, st.Lost, epoch, st.Epoch)
+	}
+}
