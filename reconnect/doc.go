@@ -73,9 +73,12 @@
 //     once (as centrifuge-js does);
 //   - while the page is hidden no attempt starts, and showing it retries at
 //     once (as Phoenix does); an open connection stays open;
-//   - pagehide closes the connection (1000 "pagehide"), since Chrome keeps
-//     no page with an open WebSocket in its back/forward cache, and a
-//     pageshow from that cache reconnects at once (as Phoenix does).
+//   - pagehide closes the connection (1000 "pagehide"), and a pageshow
+//     from the back/forward cache reconnects at once (as Phoenix does):
+//     a page that enters the cache ends its connections cleanly, where
+//     Chromium (156, recorded by e2e's TestLifecycleBackForwardCache)
+//     would cut them, the page seeing an error and close 1006 once
+//     restored.
 //
 // Natively these options exist and change nothing. Every listener is
 // removed, and every js.Func released, by the final close.

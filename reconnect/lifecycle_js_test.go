@@ -61,12 +61,29 @@ func TestPageListeners(t *testing.T) {
 	expect(t, ch, "close reconnect: offline", "retry offline")
 	win.Call("dispatchEvent", js.Global().Get("Event").New("online"))
 	expect(t, ch, "open")
+	// Hidden: an open connection stays, and no attempt starts while
+	// hidden; visible again, a waiting retry starts at once.
+	js.Global().Get("Object").Call("defineProperty", doc, "visibilityState", map[string]any{"value": "hidden", "configurable": true})
+	doc.Call("dispatchEvent", js.Global().Get("Event").New("visibilitychange"))
+	s.mu.Lock()
+	c := s.cur
+	s.mu.Unlock()
+	c.ws.Close() // a drop while hidden
+	expect(t, ch, "close ", "retry hidden")
+	quiet(t, ch)
+	doc.Call("dispatchEvent", js.Global().Get("Event").New("visibilitychange")) // still hidden
+	quiet(t, ch)
+	js.Global().Get("Object").Call("defineProperty", doc, "visibilityState", map[string]any{"value": "visible", "configurable": true})
+	doc.Call("dispatchEvent", js.Global().Get("Event").New("visibilitychange"))
+	expect(t, ch, "open")
 	win.Call("dispatchEvent", js.Global().Get("PageTransitionEvent").New("pagehide", map[string]any{"persisted": true}))
 	expect(t, ch, "close pagehide", "retry pagehide")
 	win.Call("dispatchEvent", js.Global().Get("PageTransitionEvent").New("pageshow", map[string]any{"persisted": true}))
 	expect(t, ch, "open")
 	s.Close()
 	<-s.Done()
+	doc.Call("dispatchEvent", js.Global().Get("Event").New("visibilitychange"))
+	js.Global().Get("Reflect").Call("deleteProperty", doc, "visibilityState")
 	if live != 0 {
 		t.Errorf("%d listeners left after Done", live)
 	}

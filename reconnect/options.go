@@ -91,9 +91,13 @@ type Options struct {
 
 	// IgnorePageLifecycle turns off the reaction to pagehide and
 	// pageshow: on pagehide the connection is closed (1000, "pagehide"),
-	// so that Chrome can keep the page in its back/forward cache, which
-	// it refuses to a page with an open WebSocket, and on pageshow a new
-	// connection is made at once. Only in the browser. Defaults to false.
+	// as Phoenix does, so that a page entering the back/forward cache
+	// ends its connections itself and cleanly, and on pageshow from the
+	// cache a new connection is made at once. (Chromium 156 caches a page
+	// with an open WebSocket too, but cuts it: the server sees 1001, the
+	// page an error and close 1006 once restored; see e2e's
+	// TestLifecycleBackForwardCache.) Only in the browser. Defaults to
+	// false.
 	IgnorePageLifecycle bool
 
 	// WebSocket are the settings of each connection (headers, TLS, ping,

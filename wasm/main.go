@@ -64,6 +64,10 @@ type app struct {
 	prices []float64 // the latest quotes, for the sparkline
 	last   float64   // the previous quote's price
 	shown  map[string]string
+	// rc are the sockets' reconnection settings: the defaults, or, with
+	// ?lifecycle=off in the page's URL, no reaction to the page's and the
+	// network's events (to see a page kept out of the back/forward cache).
+	rc *reconnect.Options
 }
 
 func main() {
@@ -144,6 +148,9 @@ func (a *app) start() {
 	if n := q.Get("nick"); n != "" {
 		set(a.el["nick"], "value", n)
 	}
+	if q.Get("lifecycle") == "off" {
+		a.rc = &reconnect.Options{IgnoreNetwork: true, IgnoreVisibility: true, IgnorePageLifecycle: true}
+	}
 	if q.Has("connect") {
 		a.post(a.connect)
 	}
@@ -216,11 +223,13 @@ func (a *app) connect() {
 	var errs []error
 	var err error
 	a.echo, err = client.DialEcho(a.base, &client.EchoOptions{
-		Hooks:  a.hooks("echo", gen),
-		OnEcho: func(m client.EchoMessage) { a.onEcho(gen, m) },
+		Reconnect: a.rc,
+		Hooks:     a.hooks("echo", gen),
+		OnEcho:    func(m client.EchoMessage) { a.onEcho(gen, m) },
 	})
 	errs = append(errs, err)
 	a.chat, err = client.DialChat(a.base, &client.ChatOptions{
+		Reconnect: a.rc,
 		Hooks:     a.hooks("chat", gen),
 		Nick:      nick,
 		OnWelcome: func(nick string) { a.onWelcome(gen, nick) },
@@ -230,8 +239,9 @@ func (a *app) connect() {
 	})
 	errs = append(errs, err)
 	a.ticks, err = client.DialTicks(a.base, &client.TicksOptions{
-		Hooks:   a.hooks("ticks", gen),
-		OnQuote: func(q client.Quote, n int) { a.onQuote(gen, q, n) },
+		Reconnect: a.rc,
+		Hooks:     a.hooks("ticks", gen),
+		OnQuote:   func(q client.Quote, n int) { a.onQuote(gen, q, n) },
 	})
 	errs = append(errs, err)
 	if err := errors.Join(errs...); err != nil {
