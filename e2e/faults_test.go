@@ -242,7 +242,9 @@ func TestConnectionReset(t *testing.T) {
 	tb.open(ts.URL)
 	tb.connect("alice")
 	ts.kill() // RST on every connection
-	tb.waitStates("CLOSED")
+	for _, s := range sockets { // the first connection's close; the page then reconnects
+		tb.waitLog(s+" close …", s+" close ", "")
+	}
 	items := eval[[]string](tb, jsItems+`("log")`)
 	chrome := map[string][]string{}
 	for _, s := range sockets {
