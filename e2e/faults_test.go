@@ -241,7 +241,7 @@ func TestConnectionReset(t *testing.T) {
 	tb := newTab(t, "page")
 	tb.open(ts.URL)
 	tb.connect("alice")
-	ts.kill() // RST on every connection
+	ts.kill()                   // RST on every connection
 	for _, s := range sockets { // the first connection's close; the page then reconnects
 		tb.waitLog(s+" close …", s+" close ", "")
 	}
