@@ -44,8 +44,16 @@
 // was called is dropped, as the browser drops what arrives once close() was
 // called.
 //
-// For blocking code, WaitOpen waits for open under a context, and Done and
-// CloseEvent tell when and how the socket closed.
+// For blocking code, Dial returns a socket once it is open (or the cause of
+// its failure), WaitOpen waits for open under a context, Done and
+// CloseEvent tell when and how the socket closed, and WaitBufferedAmount
+// waits for what Send queued to drain below a bound. The close codes have
+// names (StatusNormalClosure, StatusGoingAway, ...: coder/websocket's),
+// untyped so that they go wherever a code is an int, and StatusText and
+// CloseEvent's String name a code in a log line. Subpackages add what the
+// browser's API lacks without growing a program that does not import
+// them: wsread reads messages one call at a time, wsnet makes a socket a
+// net.Conn, wsjson sends and decodes JSON.
 //
 // # Errors
 //

@@ -58,6 +58,20 @@ func (e *CloseError) Error() string {
 	return "wsapi: socket closed with " + strconv.Itoa(e.Code) + " " + strconv.Quote(e.Reason) + " (clean: " + strconv.FormatBool(e.WasClean) + ")"
 }
 
+// openError is what WaitOpen and Dial return for a socket that failed
+// before it opened: the error event's error, which names the cause, and the
+// close event, for CloseStatus.
+type openError struct {
+	err   error // what OnError received: wraps ErrConnection, natively the cause
+	close *CloseError
+}
+
+func (e *openError) Error() string {
+	return e.err.Error() + " (close " + strconv.Itoa(e.close.Code) + ")"
+}
+
+func (e *openError) Unwrap() []error { return []error{e.err, e.close} }
+
 // CloseStatus returns the close code carried by err, a *CloseError or an
 // error wrapping one, and -1 for any other error.
 func CloseStatus(err error) int {

@@ -233,7 +233,8 @@ func (ss *session) hold(w http.ResponseWriter, r *http.Request) {
 
 // stall is /stall?ms=2000: it reads nothing at all for that long (default
 // 2000 ms), so that a client's writes block, then discards what comes until
-// the client closes TCP (recorded as eof).
+// the client closes TCP (recorded as eof). With &answer=1 it reads and
+// records the client's frames instead, and answers its close frame.
 func (ss *session) stall(w http.ResponseWriter, r *http.Request) {
 	ms := 2000
 	if s := r.URL.Query().Get("ms"); s != "" {
@@ -253,6 +254,10 @@ func (ss *session) stall(w http.ResponseWriter, r *http.Request) {
 	select {
 	case <-t.C:
 	case <-ss.ctx.Done():
+		return
+	}
+	if r.URL.Query().Get("answer") == "1" {
+		ss.readUntilClose(brw.Reader, brw.Writer, true)
 		return
 	}
 	ss.drain(brw.Reader)
