@@ -12,7 +12,7 @@ import (
 // end. It returns nil at once when the amount is already low enough; an
 // error wrapping ctx's error when ctx ends first; and, when the socket
 // closed with more than max still counted (bytes sent after a close are
-// never written, as the browser counts them), a *CloseError.
+// never written, as the browser counts them), Err's error.
 //
 // Natively it wakes when the writer has written a message. In the browser,
 // which fires no event when bufferedAmount falls, it looks again after 1,
@@ -37,7 +37,7 @@ func (ws *WebSocket) WaitBufferedAmount(ctx context.Context, max uint64) error {
 			if ws.tr.bufferedAmount() <= max {
 				return nil
 			}
-			return &CloseError{CloseEvent: CloseEvent(ws.closeEvent)}
+			return ws.Err()
 		case <-ctx.Done():
 			return wrap("wsapi: failed to wait for the buffered amount of "+ws.url+" to fall to "+strconv.FormatUint(max, 10), ctx.Err())
 		}

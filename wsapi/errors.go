@@ -58,19 +58,19 @@ func (e *CloseError) Error() string {
 	return "wsapi: socket closed with " + strconv.Itoa(e.Code) + " " + strconv.Quote(e.Reason) + " (clean: " + strconv.FormatBool(e.WasClean) + ")"
 }
 
-// openError is what WaitOpen and Dial return for a socket that failed
-// before it opened: the error event's error, which names the cause, and the
-// close event, for CloseStatus.
-type openError struct {
+// failError is why a socket whose connection failed closed: the error
+// event's error, which names the cause, and the close event, for
+// CloseStatus.
+type failError struct {
 	err   error // what OnError received: wraps ErrConnection, natively the cause
 	close *CloseError
 }
 
-func (e *openError) Error() string {
+func (e *failError) Error() string {
 	return e.err.Error() + " (close " + strconv.Itoa(e.close.Code) + ")"
 }
 
-func (e *openError) Unwrap() []error { return []error{e.err, e.close} }
+func (e *failError) Unwrap() []error { return []error{e.err, e.close} }
 
 // CloseStatus returns the close code carried by err, a *CloseError or an
 // error wrapping one, and -1 for any other error.

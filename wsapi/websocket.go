@@ -334,11 +334,7 @@ func (ws *WebSocket) waitOpen(ctx context.Context) error {
 			return nil
 		default:
 		}
-		ce := &CloseError{CloseEvent: CloseEvent(ws.closeEvent)}
-		if ws.failure != nil {
-			return &openError{err: ws.failure, close: ce}
-		}
-		return ce
+		return ws.Err()
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -365,4 +361,22 @@ func (ws *WebSocket) CloseEvent() (CloseEvent, bool) {
 	default:
 		return CloseEvent{}, false
 	}
+}
+
+// Err returns nil until Done is closed, then why the socket closed, as an
+// error for code that reads a socket until it fails: a *CloseError, which
+// CloseStatus reads, joined when the connection failed with the error the
+// OnError handler received (wrapping ErrConnection and, natively, the
+// cause).
+func (ws *WebSocket) Err() error {
+	select {
+	case <-ws.done:
+	default:
+		return nil
+	}
+	ce := &CloseError{CloseEvent: CloseEvent(ws.closeEvent)}
+	if ws.failure != nil {
+		return &failError{err: ws.failure, close: ce}
+	}
+	return ce
 }
