@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-wsapi/wsapi/internal/chromerunbin"
 	"github.com/go-wsapi/wsapi/internal/protocoltest"
 	"github.com/go-wsapi/wsapi/internal/wstest"
 	"github.com/go-wsapi/wsapi/wsapi"
@@ -409,7 +410,7 @@ func TestProtocolRecordChrome(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.page = page
-	cmd := exec.Command(buildChromerun(t), "-url", s.http.URL+"/protocol.html")
+	cmd := exec.Command(chromerunbin.Build(t), "-url", s.http.URL+"/protocol.html")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
