@@ -140,6 +140,8 @@ type readError struct {
 	err error
 }
 
-func (e *readError) Error() string { return "wsread: failed to read from " + e.url + ": " + e.err.Error() }
+func (e *readError) Error() string {
+	return "wsread: failed to read from " + e.url + ": " + e.err.Error()
+}
 
 func (e *readError) Unwrap() error { return e.err }
