@@ -40,6 +40,7 @@ type jsTransport struct {
 	jsSendBin  js.Value   // sendBinary(n): send a copy of sbuf[:n]
 	sendMu     sync.Mutex // holds sbuf from the copy to the send
 	fast       bool       // the helper is in place
+	tasks      taskPoster // WaitBufferedAmount's quick looks; see drained
 }
 
 // fastBufSize is the size of each of the helper's buffers: messages that
@@ -451,4 +452,5 @@ func (t *jsTransport) release() {
 	}
 	t.onMessage.Release()
 	t.onMessage = js.Func{}
+	t.tasks.stop()
 }
