@@ -15,8 +15,10 @@ import (
 // never written, as the browser counts them), Err's error.
 //
 // Natively it wakes when the writer has written a message. In the browser,
-// which fires no event when bufferedAmount falls, it looks again after 1,
-// 2, 4, 8, then every 16 milliseconds: the event loop runs in between.
+// which fires no event when bufferedAmount falls, it looks again in a task
+// of its own 16 times, then after 1, 2, 4, 8, then every 16 milliseconds:
+// the event loop runs in between, and a socket that drains at once costs
+// no timer.
 func (ws *WebSocket) WaitBufferedAmount(ctx context.Context, max uint64) error {
 	if ctx == nil {
 		return errors.New("wsapi: failed to wait for the buffered amount of " + ws.url + " to fall to " + strconv.FormatUint(max, 10) + ": nil context")
