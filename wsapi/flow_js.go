@@ -48,7 +48,13 @@ type taskPoster struct {
 // postTask arranges for ch to be closed in a task of its own, and reports
 // false where there is no MessageChannel.
 func (t *jsTransport) postTask(ch chan struct{}) bool {
-	p := &t.tasks
+	t.sendMu.Lock()
+	if t.tasks == nil {
+		t.tasks = &taskPoster{}
+		t.stopTasks = t.tasks.stop
+	}
+	p := t.tasks
+	t.sendMu.Unlock()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.dead {

@@ -40,7 +40,8 @@ type jsTransport struct {
 	jsSendBin  js.Value   // sendBinary(n): send a copy of sbuf[:n]
 	sendMu     sync.Mutex // holds sbuf from the copy to the send
 	fast       bool       // the helper is in place
-	tasks      taskPoster // WaitBufferedAmount's quick looks; see drained
+	tasks      *taskPoster // WaitBufferedAmount's quick looks; see drained
+	stopTasks  func()      // tasks.stop, set with tasks
 }
 
 // fastBufSize is the size of each of the helper's buffers: messages that
@@ -452,5 +453,12 @@ func (t *jsTransport) release() {
 	}
 	t.onMessage.Release()
 	t.onMessage = js.Func{}
-	t.tasks.stop()
+	// Through a func set by postTask: a program that never waits for
+	// the buffered amount does not link the poster.
+	t.sendMu.Lock()
+	stop := t.stopTasks
+	t.sendMu.Unlock()
+	if stop != nil {
+		stop()
+	}
 }
