@@ -6,10 +6,8 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"syscall/js"
-	"unicode/utf8"
 
 	"github.com/hack-pad/safejs"
 )
@@ -54,11 +52,6 @@ var errNoJSClass = errors.New("this JavaScript runtime has no WebSocket class (N
 func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
 	if err := o.nativeOnly(); err != nil {
 		return nil, err
-	}
-	if !utf8.ValidString(rawURL) {
-		// The browser would turn the bad bytes into U+FFFD and connect
-		// somewhere else; natively it is a SyntaxError, so here too.
-		return nil, wrap("invalid WebSocket URL "+strconv.Quote(rawURL)+": not valid UTF-8", ErrSyntax)
 	}
 	if jsWebSocket.IsUndefined() {
 		return nil, errNoJSClass
