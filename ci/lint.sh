@@ -17,6 +17,10 @@ GOOS=js GOARCH=wasm go vet ./... && GOOS=js GOARCH=wasm $staticcheck ./...
 # e2e and chromerun drive a browser from the host: no js/wasm build.
 (cd e2e && go vet ./... && $staticcheck ./...)
 (cd cmd/chromerun && go vet ./... && $staticcheck ./...)
+for ex in examples/*/; do
+	(cd "$ex" && go vet ./... && $staticcheck ./... &&
+		GOOS=js GOARCH=wasm go vet ./... && GOOS=js GOARCH=wasm $staticcheck ./...)
+done
 
 # govulncheck checks both modules against the Go vulnerability database,
 # which it fetches, from GOVULNDB when set (a mirror, or a file:// copy

@@ -14,12 +14,14 @@ import (
 
 // Run runs the tests of the package in the current directory (the one
 // under test) again, compiled with GOOS=js GOARCH=wasm, once in each
-// runtime, as parallel subtests of t named for the runtimes. Each run is
-// `go test -count=1 -json -exec=<runner> [opts.Args] .` with the native
-// test's environment, then opts.Env, then the runtime's Env.
+// runtime, one after the other, as subtests of t named for the runtimes.
+// Each run is `go test -count=1 -json -exec=<runner> [opts.Args] .` with
+// the native test's environment, then opts.Env, then the runtime's Env.
 //
-// Run returns when every run has ended. In a js/wasm run, Run skips t:
-// that run is one of the runs.
+// Run returns when every run has ended, so the servers the runs talk to
+// may be closed then (with defer, say). The runs are not parallel: each
+// compiles and runs the package's tests, which keeps a machine busy. In a
+// js/wasm run, Run skips t: that run is one of the runs.
 func Run(t *testing.T, opts *Options) {
 	t.Helper()
 	o := Options{}
@@ -31,7 +33,6 @@ func Run(t *testing.T, opts *Options) {
 	}
 	for _, rt := range o.Runtimes {
 		t.Run(rt.Name, func(t *testing.T) {
-			t.Parallel()
 			execCmd := runner(t, rt, &o)
 			runTests(t, rt, &o, execCmd)
 		})
