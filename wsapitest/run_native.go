@@ -57,9 +57,15 @@ func runner(t *testing.T, rt Runtime, o *Options) string {
 			t.Fatalf("%s: go env GOROOT: %v", rt.Name, err)
 		}
 		js := filepath.Join(strings.TrimSpace(string(out)), "lib", "wasm", "wasm_exec_node.js")
-		// Node 20 has the WebSocket global behind a flag; Go's stack
-		// needs more than Node's default.
-		return quote(node) + " --experimental-websocket --stack-size=8192 " + quote(js)
+		// Go's stack needs more than Node's default. Node 20 has the
+		// WebSocket global behind a flag, which later Nodes may drop.
+		flags := " --stack-size=8192 "
+		if out, err := exec.Command(node, "-p", "typeof WebSocket").Output(); err != nil {
+			t.Fatalf("%s: %s: %v", rt.Name, node, err)
+		} else if strings.TrimSpace(string(out)) != "function" {
+			flags = " --experimental-websocket" + flags
+		}
+		return quote(node) + flags + quote(js)
 	case chromiumKind:
 		cr := cmp.Or(o.Chromerun, os.Getenv("CHROMERUN"), "chromerun")
 		p, err := exec.LookPath(cr)
