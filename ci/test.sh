@@ -7,6 +7,7 @@ set -eu
 cd -- "$(dirname "$0")/.."
 
 sh ci/setup.sh
+go version # the toolchain go.mod names, when make test runs this (see Makefile)
 summary=$(mktemp)
 trap 'rm -f "$summary"' EXIT
 status=0

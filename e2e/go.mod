@@ -2,6 +2,8 @@ module github.com/go-wsapi/wsapi/e2e
 
 go 1.26
 
+toolchain go1.26.10
+
 require (
 	github.com/chromedp/chromedp v0.22.1
 	github.com/go-wsapi/wsapi v0.0.0

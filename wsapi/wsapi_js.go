@@ -4,6 +4,7 @@ package wsapi
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"sync"
 	"syscall/js"
@@ -187,7 +188,7 @@ func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
 	// page) and throws SyntaxError for what it refuses.
 	v, err := jsWebSocket.New(rawURL, protocols)
 	if err != nil {
-		return nil, &wrapError{msg: ErrSyntax.Error() + ": " + err.Error(), err: ErrSyntax}
+		return nil, fmt.Errorf("%w: %v", ErrSyntax, err)
 	}
 	t := &jsTransport{ws: ws, js: v}
 	if u, err := v.Get("url"); err == nil {

@@ -2,6 +2,8 @@ module example.com/ticker
 
 go 1.26
 
+toolchain go1.26.10
+
 require github.com/go-wsapi/wsapi v0.0.0-00010101000000-000000000000
 
 require (
