@@ -20,10 +20,12 @@ import (
 // TestRunEnvAndScripts: a variable without a prefix of ours, set in the
 // native test's environment, and one from Options.Env reach the wasm tests
 // on every runtime; the servers of Handler, started natively by Serve,
-// play their scripts alike to the native test and to the wasm tests.
+// play their scripts alike to the native test and to the wasm tests; a
+// -race in GOFLAGS does not reach the js/wasm builds.
 func TestRunEnvAndScripts(t *testing.T) {
 	t.Parallel()
-	out, err := runFixture(t, nil, "-run=^(TestRuntimes|TestEcho|TestScript)$")
+	// GOFLAGS=-race, as CI machines set it, is for the native run only.
+	out, err := runFixture(t, []string{"GOFLAGS=-race"}, "-run=^(TestRuntimes|TestEcho|TestScript)$")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
