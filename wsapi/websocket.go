@@ -144,7 +144,7 @@ func (ws *WebSocket) OnError(f func(error)) {
 // OnClose sets the close handler. It is the last event, always delivered
 // exactly once.
 func (ws *WebSocket) OnClose(f func(CloseEvent)) {
-	ws.setHandler(evClose, func(h *handlers) { h.close = f })
+	ws.setHandler(evClose, func(h *handlers) { h.close = closeHandler(f) })
 }
 
 func (ws *WebSocket) setHandler(k eventKind, set func(*handlers)) {
@@ -171,7 +171,7 @@ type Handlers struct {
 func (ws *WebSocket) SetHandlers(h Handlers) {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
-	ws.handlers = handlers{open: h.Open, message: h.Message, error: h.Error, close: h.Close}
+	ws.handlers = handlers{open: h.Open, message: h.Message, error: h.Error, close: closeHandler(h.Close)}
 	ws.decided = 1<<evOpen | 1<<evMessage | 1<<evError | 1<<evClose
 	ws.settleFrom = now()
 	ws.startLocked()
