@@ -82,13 +82,10 @@
 // WebSocket (undici) differs from Chrome's in places; the README lists them.
 //
 // Messages cross between JavaScript and Go through a small helper that the
-// package makes once with the Function constructor: it copies each message
-// into a buffer of its own, and enters Go once for all the messages the
-// browser dispatches in one task; with many messages in flight, that
-// doubles how many Go takes per second. A page whose
-// Content-Security-Policy forbids eval (no 'unsafe-eval') gets the same
-// events in the same order on the slower path, one Go call and a few JS
-// values per message; the test suite runs on both.
+// package makes once with the Function constructor (BENCHMARKS.md says
+// what it saves). A page whose Content-Security-Policy forbids eval (no
+// 'unsafe-eval') gets the same events in the same order on a slower path;
+// the test suite runs on both.
 //
 // # Native
 //

@@ -8,10 +8,6 @@ import (
 	"time"
 )
 
-// maxQueuedBytes is not a limit in the browser: its WebSocket hands over
-// messages as they come, and a JS callback may not block to slow it down.
-const maxQueuedBytes = 1 << 62
-
 // quickPolls is how many times WaitBufferedAmount looks again in a task of
 // its own, right after those already queued, before it falls back to
 // timers: the browser fires no event when bufferedAmount falls, and it
