@@ -45,8 +45,13 @@ ADDR ?= 127.0.0.1:8080
 build-wasm:
 	GOOS=js GOARCH=wasm go build -trimpath -ldflags=-s -o bin/main.wasm ./wasm
 
+# The server is built, then exec'd in make's own shell: make passes a kill
+# (SIGTERM) on to it, and Ctrl-C reaches it with the rest of the job. `go
+# run` would leave it running when killed, as go run dies and its child
+# does not (cmd/wsapi-demo's TestMakeRun).
 run: build-wasm
-	go run ./cmd/wsapi-demo -addr $(ADDR) -web web -wasm bin/main.wasm
+	go build -o bin/wsapi-demo ./cmd/wsapi-demo
+	exec bin/wsapi-demo -addr $(ADDR) -web web -wasm bin/main.wasm
 
 # bench runs every benchmark and prints one table of ratios against the
 # baselines measured in the same run; it writes BENCHMARKS.md.

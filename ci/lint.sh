@@ -17,6 +17,10 @@ GOOS=js GOARCH=wasm go vet ./... && GOOS=js GOARCH=wasm $staticcheck ./...
 # e2e and chromerun drive a browser from the host: no js/wasm build.
 (cd e2e && go vet ./... && $staticcheck ./...)
 (cd cmd/chromerun && go vet ./... && $staticcheck ./...)
+for ex in examples/*/; do
+	(cd "$ex" && go vet ./... && $staticcheck ./... &&
+		GOOS=js GOARCH=wasm go vet ./... && GOOS=js GOARCH=wasm $staticcheck ./...)
+done
 
 # govulncheck, on every module against a database built offline from a
 # pinned golang.org/x/vulndb: a vulnerability the code calls fails lint.

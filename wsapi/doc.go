@@ -44,8 +44,16 @@
 // was called is dropped, as the browser drops what arrives once close() was
 // called.
 //
-// For blocking code, WaitOpen waits for open under a context, and Done and
-// CloseEvent tell when and how the socket closed.
+// For blocking code, Dial returns a socket once it is open (or the cause of
+// its failure), WaitOpen waits for open under a context, Done and
+// CloseEvent tell when and how the socket closed, and WaitBufferedAmount
+// waits for what Send queued to drain below a bound. The close codes have
+// names (StatusNormalClosure, StatusGoingAway, ...: coder/websocket's),
+// untyped so that they go wherever a code is an int, and StatusText and
+// CloseEvent's String name a code in a log line. Subpackages add what the
+// browser's API lacks without growing a program that does not import
+// them: wsread reads messages one call at a time, wsnet makes a socket a
+// net.Conn, wsjson sends and decodes JSON.
 //
 // # Errors
 //
@@ -74,13 +82,10 @@
 // WebSocket (undici) differs from Chrome's in places; the README lists them.
 //
 // Messages cross between JavaScript and Go through a small helper that the
-// package makes once with the Function constructor: it copies each message
-// into a buffer of its own, and enters Go once for all the messages the
-// browser dispatches in one task; with many messages in flight, that
-// doubles how many Go takes per second. A page whose
-// Content-Security-Policy forbids eval (no 'unsafe-eval') gets the same
-// events in the same order on the slower path, one Go call and a few JS
-// values per message; the test suite runs on both.
+// package makes once with the Function constructor (BENCHMARKS.md says
+// what it saves). A page whose Content-Security-Policy forbids eval (no
+// 'unsafe-eval') gets the same events in the same order on a slower path;
+// the test suite runs on both.
 //
 // # Native
 //

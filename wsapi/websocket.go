@@ -29,7 +29,8 @@ type WebSocket struct {
 	settleFrom  int64      // when a handler was last set, or open dispatched: see now
 	queuedBytes int        // bytes of the messages in queue
 	room        *sync.Cond // on mu: queuedBytes fell, or the reader should stop waiting
-	closeEvent  CloseEvent
+	closeEvent  closeFields
+	failure     error         // the error event's error, set when it is queued
 	wake        chan struct{} // tells the dispatcher that the queue grew
 	openCh      chan struct{} // closed when open is dispatched
 	done        chan struct{} // closed when close is dispatched
@@ -46,6 +47,9 @@ type transport interface {
 	sendBinary(data []byte)
 	// bufferedAmount is the number of payload bytes queued and not written.
 	bufferedAmount() uint64
+	// drained returns a channel closed when bufferedAmount may have
+	// fallen since the call: the attempt-th wait of a WaitBufferedAmount.
+	drained(attempt int) <-chan struct{}
 	// close starts the closing handshake of an open connection, after the
 	// messages already queued; code 0 means close() without a status.
 	close(code int, reason string)
@@ -68,6 +72,9 @@ func New(url string, protocols ...string) (*WebSocket, error) {
 // see Options. A nil opts is the same as New(url).
 func NewWithOptions(url string, opts *Options) (*WebSocket, error) {
 	o := opts.clone()
+	if err := checkURLText(url); err != nil {
+		return nil, wrap("wsapi: failed to construct WebSocket", err)
+	}
 	if err := checkProtocols(o.Protocols); err != nil {
 		return nil, wrap("wsapi: failed to construct WebSocket", err)
 	}
@@ -137,7 +144,7 @@ func (ws *WebSocket) OnError(f func(error)) {
 // OnClose sets the close handler. It is the last event, always delivered
 // exactly once.
 func (ws *WebSocket) OnClose(f func(CloseEvent)) {
-	ws.setHandler(evClose, func(h *handlers) { h.close = f })
+	ws.setHandler(evClose, func(h *handlers) { h.close = closeHandler(f) })
 }
 
 func (ws *WebSocket) setHandler(k eventKind, set func(*handlers)) {
@@ -164,7 +171,7 @@ type Handlers struct {
 func (ws *WebSocket) SetHandlers(h Handlers) {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
-	ws.handlers = handlers{open: h.Open, message: h.Message, error: h.Error, close: h.Close}
+	ws.handlers = handlers{open: h.Open, message: h.Message, error: h.Error, close: closeHandler(h.Close)}
 	ws.decided = 1<<evOpen | 1<<evMessage | 1<<evError | 1<<evClose
 	ws.settleFrom = now()
 	ws.startLocked()
@@ -241,12 +248,14 @@ func (ws *WebSocket) CloseWithStatus(code int, reason string) error {
 	return nil
 }
 
-func (ws *WebSocket) close(code int, reason string) {
+// close starts a close and reports whether it failed a socket that was
+// still CONNECTING, whose close event is then queued already.
+func (ws *WebSocket) close(code int, reason string) (aborted bool) {
 	ws.mu.Lock()
 	st := ws.state
 	if st == Closing || st == Closed {
 		ws.mu.Unlock()
-		return
+		return false
 	}
 	ws.state = Closing
 	ws.closeCalled = true
@@ -255,10 +264,11 @@ func (ws *WebSocket) close(code int, reason string) {
 		ws.failQueuedLocked()
 		ws.mu.Unlock()
 		ws.tr.abort()
-		return
+		return true
 	}
 	ws.mu.Unlock()
 	ws.tr.close(code, reason)
+	return false
 }
 
 // failQueuedLocked is Close while the user still sees CONNECTING. The
@@ -281,7 +291,7 @@ func (ws *WebSocket) failQueuedLocked() {
 }
 
 // finish runs on the dispatcher after the close handler returned.
-func (ws *WebSocket) finish(ce CloseEvent) {
+func (ws *WebSocket) finish(ce closeFields) {
 	ws.mu.Lock()
 	ws.queue, ws.qhead = nil, 0 // nothing comes after close
 	ws.mu.Unlock()
@@ -291,11 +301,28 @@ func (ws *WebSocket) finish(ce CloseEvent) {
 }
 
 // WaitOpen waits until the open event has been dispatched and returns nil,
-// or returns why the socket will never open: a *CloseError when it closed
-// first, or ctx's error. Like setting a handler, it releases the events held
-// since New. Do not call it from a handler of the same socket: the handler
-// would wait for itself.
+// or returns why the socket will never open: when it failed, the error
+// the OnError handler received (wrapping ErrConnection and, natively, the
+// cause, such as a refused connection) joined with a *CloseError that
+// CloseStatus reads; when it closed otherwise, a *CloseError; or ctx's
+// error. Like setting a handler, it releases the events held since New. Do
+// not call it from a handler of the same socket: the handler would wait for
+// itself.
 func (ws *WebSocket) WaitOpen(ctx context.Context) error {
+	if ctx == nil {
+		return errors.New("wsapi: failed to wait for " + ws.url + " to open: nil context")
+	}
+	if err := ws.waitOpen(ctx); err != nil {
+		if err == ctx.Err() {
+			return wrap("wsapi: failed to wait for "+ws.url+" to open", err)
+		}
+		return err
+	}
+	return nil
+}
+
+// waitOpen is WaitOpen, returning ctx.Err() itself when ctx ended first.
+func (ws *WebSocket) waitOpen(ctx context.Context) error {
 	ws.mu.Lock()
 	ws.decided |= 1 << evOpen
 	ws.startLocked()
@@ -310,9 +337,9 @@ func (ws *WebSocket) WaitOpen(ctx context.Context) error {
 			return nil
 		default:
 		}
-		return &CloseError{CloseEvent: ws.closeEvent}
+		return ws.Err()
 	case <-ctx.Done():
-		return wrap("wsapi: failed to wait for "+ws.url+" to open", ctx.Err())
+		return ctx.Err()
 	}
 }
 
@@ -333,8 +360,26 @@ func (ws *WebSocket) Done() <-chan struct{} {
 func (ws *WebSocket) CloseEvent() (CloseEvent, bool) {
 	select {
 	case <-ws.done:
-		return ws.closeEvent, true
+		return CloseEvent(ws.closeEvent), true
 	default:
 		return CloseEvent{}, false
 	}
+}
+
+// Err returns nil until Done is closed, then why the socket closed, as an
+// error for code that reads a socket until it fails: a *CloseError, which
+// CloseStatus reads, joined when the connection failed with the error the
+// OnError handler received (wrapping ErrConnection and, natively, the
+// cause).
+func (ws *WebSocket) Err() error {
+	select {
+	case <-ws.done:
+	default:
+		return nil
+	}
+	ce := &CloseError{CloseEvent: CloseEvent(ws.closeEvent)}
+	if ws.failure != nil {
+		return &failError{err: ws.failure, close: ce}
+	}
+	return ce
 }

@@ -57,6 +57,8 @@ type nativeTransport struct {
 	timedOut   bool        // the closing handshake's deadline cut the connection
 	wake       chan struct{}
 	buffered   atomic.Uint64
+	drainCh    chan struct{} // see drained; on mu
+	drainWant  atomic.Bool   // drainCh is waited on
 
 	writerDone chan struct{}
 
@@ -436,6 +438,9 @@ func (t *nativeTransport) write(conn *websocket.Conn) {
 				return
 			}
 			t.buffered.Add(^uint64(n - 1))
+			if t.drainWant.Load() {
+				t.signalDrained()
+			}
 		}
 		if cap(batch) > maxBatchKeep {
 			batch = nil // a burst is over: let its array go

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -19,7 +20,7 @@ func runTests(t *testing.T, rt Runtime, o *Options, execCmd string) {
 	args := append([]string{"test", "-count=1", "-json", "-exec=" + execCmd}, o.Args...)
 	args = append(args, ".")
 	cmd := exec.CommandContext(t.Context(), "go", args...)
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "WSAPITEST_RUNTIME="+rt.Name)
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "WSAPITEST_RUNTIME="+rt.Name, "GOFLAGS="+withoutRace(os.Getenv("GOFLAGS")))
 	cmd.Env = append(cmd.Env, o.Env...)
 	cmd.Env = append(cmd.Env, rt.Env...)
 	pr, pw := io.Pipe()
@@ -42,6 +43,14 @@ func runTests(t *testing.T, rt Runtime, o *Options, execCmd string) {
 	if err != nil {
 		t.Errorf("%s: GOOS=js GOARCH=wasm go %s (%s): %v\n%s", rt.Name, strings.Join(args, " "), runtime.Version(), err, res.failure())
 	}
+}
+
+// withoutRace drops -race from GOFLAGS, which CI machines often set: the
+// race detector has no js/wasm build, and the native run has it anyway.
+func withoutRace(goflags string) string {
+	fields := strings.Fields(goflags)
+	fields = slices.DeleteFunc(fields, func(f string) bool { return f == "-race" || f == "-race=true" || f == "--race" })
+	return strings.Join(fields, " ")
 }
 
 // event is one line of go test -json (see go doc test2json).

@@ -14,7 +14,9 @@
 // and starts the server itself when the variable is empty: natively, that
 // is every run; in js/wasm, the variable is set by the native test that
 // called Run, which started the server and passed its URL in
-// Options.Env. Every runtime gets the whole environment of the native
+// Options.Env. Serve does just that, and Handler makes the server: an
+// echo server, or one that sends given messages and closes, the same for
+// every runtime. Every runtime gets the whole environment of the native
 // test (Node and chromerun both pass it on), plus Options.Env and the
 // runtime's own Env.
 //

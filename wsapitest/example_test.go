@@ -2,28 +2,31 @@ package wsapitest_test
 
 import (
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/go-wsapi/wsapi/wsapitest"
 )
 
 // A test file of the package under test, with no build tag, holds its
-// tests and one TestRuntimes: natively it starts the server and runs the
-// tests again in Node and Chromium, which read the server's URL from the
-// environment. (An example cannot run a test; this one only compiles.)
+// tests, which get their server from Serve, and one TestRuntimes, which
+// starts the server for the js/wasm runs and runs the tests again in Node
+// and Chromium. (An example cannot run a test; this one only compiles.)
 func ExampleRun() {
-	handler := http.NotFoundHandler() // the test server's
+	ticks := wsapitest.Handler(wsapitest.Script{Send: []string{"tick 1", "tick 2"}})
 
+	// func TestTicks(t *testing.T): natively, a server of its own; in
+	// js/wasm, $TICKS_URL.
+	testTicks := func(t *testing.T) {
+		url := wsapitest.Serve(t, "TICKS_URL", ticks)
+		_ = url // wsapi.New(url), and check the ticks
+	}
+	// func TestRuntimes(t *testing.T)
 	testRuntimes := func(t *testing.T) {
-		srv := httptest.NewServer(handler)
-		defer srv.Close()
 		wsapitest.Run(t, &wsapitest.Options{
-			Env: []string{"FEED_URL=" + srv.URL},
+			Env: []string{"TICKS_URL=" + wsapitest.Serve(t, "TICKS_URL", ticks)},
 		})
 	}
-	_ = testRuntimes
+	_, _ = testTicks, testRuntimes
 }
 
 // A variant of Chromium runs the same tests under a page policy that

@@ -14,12 +14,14 @@ import (
 
 // Run runs the tests of the package in the current directory (the one
 // under test) again, compiled with GOOS=js GOARCH=wasm, once in each
-// runtime, as parallel subtests of t named for the runtimes. Each run is
-// `go test -count=1 -json -exec=<runner> [opts.Args] .` with the native
-// test's environment, then opts.Env, then the runtime's Env.
+// runtime, one after the other, as subtests of t named for the runtimes.
+// Each run is `go test -count=1 -json -exec=<runner> [opts.Args] .` with
+// the native test's environment, then opts.Env, then the runtime's Env.
 //
-// Run returns when every run has ended. In a js/wasm run, Run skips t:
-// that run is one of the runs.
+// Run returns when every run has ended, so the servers the runs talk to
+// may be closed then (with defer, say). The runs are not parallel: each
+// compiles and runs the package's tests, which keeps a machine busy. In a
+// js/wasm run, Run skips t: that run is one of the runs.
 func Run(t *testing.T, opts *Options) {
 	t.Helper()
 	o := Options{}
@@ -31,7 +33,6 @@ func Run(t *testing.T, opts *Options) {
 	}
 	for _, rt := range o.Runtimes {
 		t.Run(rt.Name, func(t *testing.T) {
-			t.Parallel()
 			execCmd := runner(t, rt, &o)
 			runTests(t, rt, &o, execCmd)
 		})
@@ -56,9 +57,15 @@ func runner(t *testing.T, rt Runtime, o *Options) string {
 			t.Fatalf("%s: go env GOROOT: %v", rt.Name, err)
 		}
 		js := filepath.Join(strings.TrimSpace(string(out)), "lib", "wasm", "wasm_exec_node.js")
-		// Node 20 has the WebSocket global behind a flag; Go's stack
-		// needs more than Node's default.
-		return quote(node) + " --experimental-websocket --stack-size=8192 " + quote(js)
+		// Go's stack needs more than Node's default. Node 20 has the
+		// WebSocket global behind a flag, which later Nodes may drop.
+		flags := " --stack-size=8192 "
+		if out, err := exec.Command(node, "-p", "typeof WebSocket").Output(); err != nil {
+			t.Fatalf("%s: %s: %v", rt.Name, node, err)
+		} else if strings.TrimSpace(string(out)) != "function" {
+			flags = " --experimental-websocket" + flags
+		}
+		return quote(node) + flags + quote(js)
 	case chromiumKind:
 		cr := cmp.Or(o.Chromerun, os.Getenv("CHROMERUN"), "chromerun")
 		p, err := exec.LookPath(cr)

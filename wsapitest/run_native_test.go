@@ -17,17 +17,25 @@ import (
 // TestRuntimes calls Run, which runs the fixture's other tests in Node and
 // Chromium.
 
-// TestRunPassesEnv: a variable without a prefix of ours, set in the native
-// test's environment, and one from Options.Env reach the wasm tests on
-// every runtime.
-func TestRunPassesEnv(t *testing.T) {
+// TestRunEnvAndScripts: a variable without a prefix of ours, set in the
+// native test's environment, and one from Options.Env reach the wasm tests
+// on every runtime; the servers of Handler, started natively by Serve,
+// play their scripts alike to the native test and to the wasm tests; a
+// -race in GOFLAGS does not reach the js/wasm builds.
+func TestRunEnvAndScripts(t *testing.T) {
 	t.Parallel()
-	out, err := runFixture(t, nil)
+	// GOFLAGS=-race, as CI machines set it, is for the native run only.
+	out, err := runFixture(t, []string{"GOFLAGS=-race"}, "-run=^(TestRuntimes|TestEcho|TestScript)$")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
+	for _, want := range []string{"echo ok on native", "script ok on native"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output lacks %q:\n%s", want, out)
+		}
+	}
 	for _, rt := range []string{"node", "chromium"} {
-		for _, want := range []string{"env reached " + rt, "--- PASS: TestEnv", "--- PASS: TestRuntimes/" + rt} {
+		for _, want := range []string{"env reached " + rt, "echo ok on " + rt, "script ok on " + rt, "--- PASS: TestRuntimes/" + rt} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s: the output lacks %q:\n%s", rt, want, out)
 			}

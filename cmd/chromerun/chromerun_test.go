@@ -116,6 +116,15 @@ func TestChromerun(t *testing.T) {
 			t.Errorf("got code %d, stdout %q, stderr %q; want 5, %q, %q", code, stdout, stderr, "a 1\n", "b\n")
 		}
 	})
+	// wasm_exec.js has 8 KiB for argv and the environment: chromerun says
+	// which variable does not fit, where the page would only throw.
+	t.Run("env-too-big", func(t *testing.T) {
+		t.Parallel()
+		code, _, stderr := runChromerunEnv(t, []string{"BIG_VAR=" + strings.Repeat("x", 9000)}, runner, prog, "pass")
+		if code != 1 || !strings.Contains(stderr, "BIG_VAR (9008 bytes)") {
+			t.Errorf("got code %d, stderr %q; want 1 and BIG_VAR named", code, stderr)
+		}
+	})
 	t.Run("page-throw", func(t *testing.T) {
 		t.Parallel()
 		code, _, stderr := runChromerun(t, runner, "-url", srv.URL+"/throw")

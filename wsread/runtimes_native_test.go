@@ -1,0 +1,13 @@
+//go:build !js
+
+package wsread_test
+
+import (
+	"testing"
+
+	"github.com/go-wsapi/wsapi/internal/convtest"
+)
+
+// TestRuntimes runs this package's tests again in Node and in headless
+// Chromium, against this run's server.
+func TestRuntimes(t *testing.T) { convtest.Runtimes(t) }
