@@ -27,8 +27,11 @@
 // or not (CLOSED). OnRetry runs after that OnClose when a retry is
 // scheduled. Done is closed after the final close only. Events are
 // dispatched one at a time, never from inside New, Send or Close, and none
-// before the first handler is set (or WaitOpen or Done is called), so
-// handlers set right after New miss nothing; SetHandlers sets four at once.
+// before the first handler is set (or WaitOpen or Done is called). As in
+// wsapi, once that gate is open an event whose handler was never set waits
+// up to 50 ms after the last handler was set (or open dispatched) before it
+// goes to nobody, so handlers set one by one right after New miss nothing;
+// SetHandlers sets four at once.
 //
 // # Schedule
 //

@@ -76,7 +76,7 @@ func (s *Socket) connect() *conn {
 			}
 			s.mu.Unlock()
 			if !stop {
-				s.dispatch(nil, func(h wsapi.Handlers) {
+				s.dispatch(nil, kindError, func(h wsapi.Handlers) {
 					if h.Error != nil {
 						h.Error(err)
 					}
@@ -212,14 +212,16 @@ func (s *Socket) abandon(c *conn, why string) bool {
 	return true
 }
 
-// dispatch runs f with the handlers under hmu, unless c was given up.
-func (s *Socket) dispatch(c *conn, f func(wsapi.Handlers)) {
+// dispatch runs f with the handlers under hmu, once the handler of kind
+// k is set (see settle), unless c was given up.
+func (s *Socket) dispatch(c *conn, k uint8, f func(wsapi.Handlers)) {
 	s.hmu.Lock()
 	defer s.hmu.Unlock()
 	if c != nil && c.abandoned {
 		return
 	}
 	s.mu.Lock()
+	s.awaitLocked(k)
 	h := s.handlers
 	s.mu.Unlock()
 	f(h)
@@ -252,6 +254,8 @@ func (s *Socket) handleOpen(c *conn) {
 	s.queue, s.queuedBytes = nil, 0
 	close(s.openSig)
 	close(c.opened)
+	s.awaitLocked(kindOpen)
+	s.settleFrom = time.Now() // the code right after WaitOpen sets handlers
 	h := s.handlers.Open
 	s.mu.Unlock()
 	if h != nil {
@@ -263,7 +267,7 @@ func (s *Socket) handleMessage(c *conn, m wsapi.MessageEvent) {
 	s.mu.Lock()
 	c.lastRecv = time.Now()
 	s.mu.Unlock()
-	s.dispatch(c, func(h wsapi.Handlers) {
+	s.dispatch(c, kindMessage, func(h wsapi.Handlers) {
 		if h.Message != nil {
 			h.Message(m)
 		}
@@ -271,7 +275,7 @@ func (s *Socket) handleMessage(c *conn, m wsapi.MessageEvent) {
 }
 
 func (s *Socket) handleError(c *conn, err error) {
-	s.dispatch(c, func(h wsapi.Handlers) {
+	s.dispatch(c, kindError, func(h wsapi.Handlers) {
 		if h.Error != nil {
 			h.Error(err)
 		}
@@ -315,6 +319,7 @@ func (s *Socket) closedLocked(c *conn, e wsapi.CloseEvent, judge bool) {
 	} else {
 		s.state = wsapi.Connecting
 	}
+	s.awaitLocked(kindClose)
 	h := s.handlers.Close
 	s.mu.Unlock()
 	if h != nil {
@@ -352,7 +357,7 @@ func (s *Socket) scheduleRetry() bool {
 	r := s.retry
 	r.Paused = s.pausedLocked()
 	s.mu.Unlock()
-	s.dispatch(nil, func(wsapi.Handlers) {
+	s.dispatch(nil, kindRetry, func(wsapi.Handlers) {
 		s.mu.Lock()
 		f := s.onRetry
 		s.mu.Unlock()

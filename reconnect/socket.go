@@ -38,6 +38,9 @@ type Socket struct {
 	handlers    wsapi.Handlers
 	onRetry     func(Retry)
 	gateOpen    bool
+	decided     uint8            // bit per handler kind: set, or covered by WaitOpen or Done
+	settleFrom  time.Time        // when a handler was last set, or open dispatched
+	setCh       chan struct{}    // closed, and replaced, when a handler is set
 	cur         *conn            // the connection of the latest attempt, or nil
 	first       *wsapi.WebSocket // New's connection, until the loop takes it
 	queue       []wsapi.MessageEvent
@@ -103,6 +106,7 @@ func New(url string, opts *Options) (*Socket, error) {
 		gate:    make(chan struct{}),
 		done:    make(chan struct{}),
 		openSig: make(chan struct{}),
+		setCh:   make(chan struct{}),
 	}
 	if o.URLProvider == nil && o.ProtocolsProvider == nil {
 		// The first connection starts here, as wsapi.New's does, which
@@ -194,35 +198,89 @@ func (s *Socket) NextRetry() (Retry, bool) {
 // OnOpen sets the handler of every open; Opens tells a first from a reopen.
 // The messages queued while not open have been handed to the connection
 // when it runs.
-func (s *Socket) OnOpen(f func()) { s.setHandler(func(h *wsapi.Handlers) { h.Open = f }) }
+func (s *Socket) OnOpen(f func()) { s.setHandler(kindOpen, func(h *wsapi.Handlers) { h.Open = f }) }
 
 // OnMessage sets the message handler.
 func (s *Socket) OnMessage(f func(wsapi.MessageEvent)) {
-	s.setHandler(func(h *wsapi.Handlers) { h.Message = f })
+	s.setHandler(kindMessage, func(h *wsapi.Handlers) { h.Message = f })
 }
 
 // OnError sets the error handler: a connection that failed (wrapping
 // wsapi.ErrConnection) or a provider that did (wrapping ErrProvider).
-func (s *Socket) OnError(f func(error)) { s.setHandler(func(h *wsapi.Handlers) { h.Error = f }) }
+func (s *Socket) OnError(f func(error)) {
+	s.setHandler(kindError, func(h *wsapi.Handlers) { h.Error = f })
+}
 
 // OnClose sets the handler of the close of every connection, whether
 // another follows or not (ReadyState tells: CONNECTING or CLOSED).
 func (s *Socket) OnClose(f func(wsapi.CloseEvent)) {
-	s.setHandler(func(h *wsapi.Handlers) { h.Close = f })
+	s.setHandler(kindClose, func(h *wsapi.Handlers) { h.Close = f })
 }
 
 // OnRetry sets the handler called when a retry is scheduled, after the
 // OnClose of the connection that ended.
-func (s *Socket) OnRetry(f func(Retry)) { s.setHandler(func(*wsapi.Handlers) { s.onRetry = f }) }
+func (s *Socket) OnRetry(f func(Retry)) {
+	s.setHandler(kindRetry, func(*wsapi.Handlers) { s.onRetry = f })
+}
 
-// SetHandlers sets the four handlers at once, nil ones included.
-func (s *Socket) SetHandlers(h wsapi.Handlers) { s.setHandler(func(p *wsapi.Handlers) { *p = h }) }
+// SetHandlers sets the four handlers at once, nil ones included, leaving
+// no moment where some are set and some are not (OnRetry aside).
+func (s *Socket) SetHandlers(h wsapi.Handlers) {
+	s.setHandler(kindOpen|kindMessage|kindError|kindClose, func(p *wsapi.Handlers) { *p = h })
+}
 
-func (s *Socket) setHandler(set func(*wsapi.Handlers)) {
+// The kinds of handler, as bits of decided.
+const (
+	kindOpen uint8 = 1 << iota
+	kindMessage
+	kindError
+	kindClose
+	kindRetry
+)
+
+// settle is how long an event whose handler was never set waits for it
+// after the last handler was set (or open dispatched), as in wsapi: a
+// burst of On calls right after New, or right after WaitOpen, misses no
+// event, whatever the scheduling.
+const settle = 50 * time.Millisecond
+
+func (s *Socket) setHandler(k uint8, set func(*wsapi.Handlers)) {
 	s.mu.Lock()
 	set(&s.handlers)
-	s.openGateLocked()
+	s.decideLocked(k)
 	s.mu.Unlock()
+}
+
+// decideLocked marks the kinds k as handled, opens the gate and wakes the
+// events that wait for a handler.
+func (s *Socket) decideLocked(k uint8) {
+	s.decided |= k
+	s.settleFrom = time.Now()
+	close(s.setCh)
+	s.setCh = make(chan struct{})
+	s.openGateLocked()
+}
+
+// awaitLocked, with mu held, waits until the handler of kind k is set, or
+// settle has passed since the last one was: see settle. It releases mu
+// while it waits; it runs on a dispatching goroutine, never in a JS
+// callback.
+func (s *Socket) awaitLocked(k uint8) {
+	for s.decided&k == 0 {
+		left := settle - time.Since(s.settleFrom)
+		if left <= 0 {
+			return
+		}
+		ch := s.setCh
+		s.mu.Unlock()
+		t := time.NewTimer(left)
+		select {
+		case <-ch:
+		case <-t.C:
+		}
+		t.Stop()
+		s.mu.Lock()
+	}
 }
 
 // openGateLocked lets the loop start delivering events: until a handler is
@@ -363,7 +421,7 @@ func (s *Socket) poke() {
 // done, or ctx's error. Do not call it from a handler of the same socket.
 func (s *Socket) WaitOpen(ctx context.Context) error {
 	s.mu.Lock()
-	s.openGateLocked()
+	s.decideLocked(kindOpen)
 	if s.state == wsapi.Open {
 		s.mu.Unlock()
 		return nil
@@ -389,7 +447,7 @@ func (s *Socket) WaitOpen(ctx context.Context) error {
 // timer or browser listener of the socket is left.
 func (s *Socket) Done() <-chan struct{} {
 	s.mu.Lock()
-	s.openGateLocked()
+	s.decideLocked(kindClose)
 	s.mu.Unlock()
 	return s.done
 }
