@@ -2,8 +2,7 @@ package reconnect
 
 import (
 	"errors"
-	"reflect"
-	"strconv"
+	"fmt"
 )
 
 // Errors, for errors.Is. Every error for bad input names the bad value.
@@ -31,8 +30,8 @@ func optionError(field, why string) error {
 	return &wrapError{msg: "reconnect: failed to construct Socket: Options." + field + " " + why + ": " + ErrOption.Error(), errs: []error{ErrOption}}
 }
 
-// wrapError is fmt.Errorf("msg: %w", errs...) without fmt, which the
-// browser build would otherwise link for this alone.
+// wrapError is "msg: err", wrapping err and more sentinels, which
+// fmt.Errorf cannot word so.
 type wrapError struct {
 	msg  string
 	errs []error
@@ -46,23 +45,8 @@ func wrap(msg string, err error, also ...error) error {
 	return &wrapError{msg: msg + ": " + err.Error(), errs: append([]error{err}, also...)}
 }
 
-// quoteShort is fmt's %.40q: s quoted, cut after 40 characters.
-func quoteShort(s string) string {
-	n := 0
-	for i := range s {
-		if n == 40 {
-			s = s[:i]
-			break
-		}
-		n++
-	}
-	return strconv.Quote(s)
-}
+// quoteShort quotes s for an error message, cut after 40 characters.
+func quoteShort(s string) string { return fmt.Sprintf("%.40q", s) }
 
-// typeName is fmt's %T.
-func typeName(v any) string {
-	if v == nil {
-		return "<nil>"
-	}
-	return reflect.TypeOf(v).String()
-}
+// typeName names v's type for an error message.
+func typeName(v any) string { return fmt.Sprintf("%T", v) }

@@ -26,13 +26,9 @@ type welcome struct {
 
 func readWelcome(t *testing.T, ctx context.Context, c *websocket.Conn) welcome {
 	t.Helper()
-	_, data, err := c.Read(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var w welcome
-	if err := json.Unmarshal(data, &w); err != nil || w.Type != "welcome" {
-		t.Fatalf("not a welcome: %s (%v)", data, err)
+	w, data := readJSON[welcome](t, ctx, c)
+	if w.Type != "welcome" {
+		t.Fatalf("not a welcome: %s", data)
 	}
 	return w
 }
@@ -48,16 +44,24 @@ type quote struct {
 
 func readQuote(t *testing.T, ctx context.Context, c *websocket.Conn) quote {
 	t.Helper()
+	q, data := readJSON[quote](t, ctx, c)
+	q.raw = data
+	return q
+}
+
+// readJSON reads a JSON text message into a T, and returns it with the
+// message.
+func readJSON[T any](t *testing.T, ctx context.Context, c *websocket.Conn) (T, []byte) {
+	t.Helper()
+	var v T
 	typ, data, err := c.Read(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var q quote
-	if typ != websocket.MessageText || json.Unmarshal(data, &q) != nil {
+	if typ != websocket.MessageText || json.Unmarshal(data, &v) != nil {
 		t.Fatalf("not a JSON text message: %v %q", typ, data)
 	}
-	q.raw = data
-	return q
+	return v, data
 }
 
 func resumePath(path string, since int64, epoch string) string {

@@ -73,14 +73,7 @@ var timeRE = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`)
 
 func readEvent(t *testing.T, ctx context.Context, c *websocket.Conn) chatEvent {
 	t.Helper()
-	typ, data, err := c.Read(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var e chatEvent
-	if typ != websocket.MessageText || json.Unmarshal(data, &e) != nil {
-		t.Fatalf("not a JSON text message: %v %q", typ, data)
-	}
+	e, _ := readJSON[chatEvent](t, ctx, c)
 	if !timeRE.MatchString(e.Time) {
 		t.Errorf("time %q is not RFC 3339 UTC with milliseconds", e.Time)
 	}
