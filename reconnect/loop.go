@@ -242,7 +242,7 @@ func (s *Socket) handleOpen(c *conn) {
 	s.protocol, s.extensions = c.ws.Protocol(), c.ws.Extensions()
 	s.opens++
 	now := time.Now()
-	c.openedAt, c.lastRecv = now, now
+	c.openedAt, c.lastRecv = s.o.clock.Now(), now
 	// The queue goes out first, under mu, so that no send can pass it.
 	for _, m := range s.queue {
 		if m.Type == wsapi.Text {
@@ -331,7 +331,7 @@ func (s *Socket) closedLocked(c *conn, e wsapi.CloseEvent, judge bool) {
 // made no connection), starting the count again after a connection that
 // stayed open MinUptime, and reports whether MaxRetries allows it.
 func (s *Socket) countRetryLocked(c *conn) bool {
-	if c != nil && isClosed(c.opened) && time.Since(c.openedAt) >= s.o.MinUptime {
+	if c != nil && isClosed(c.opened) && s.o.clock.Now().Sub(c.openedAt) >= s.o.MinUptime {
 		s.attempt = 0
 	}
 	s.attempt++
@@ -352,7 +352,7 @@ func (s *Socket) scheduleRetry() bool {
 		return false
 	}
 	d := s.backoff.Delay(s.attempt, s.o.Rand())
-	s.retry = Retry{Attempt: s.attempt, Delay: d, At: time.Now().Add(d)}
+	s.retry = Retry{Attempt: s.attempt, Delay: d, At: s.o.clock.Now().Add(d)}
 	s.waiting = true
 	r := s.retry
 	r.Paused = s.pausedLocked()
@@ -395,11 +395,10 @@ func (s *Socket) pausedLocked() string {
 // false means Close was called meanwhile.
 func (s *Socket) waitRetry() bool {
 	s.mu.Lock()
-	wait := time.Until(s.retry.At)
-	s.kick = false
+	wait := s.retry.At.Sub(s.o.clock.Now())
 	s.mu.Unlock()
-	t := time.NewTimer(wait)
-	defer t.Stop()
+	timer, stop := s.o.clock.NewTimer(wait)
+	defer stop()
 	due := false
 	for {
 		s.mu.Lock()
@@ -418,7 +417,7 @@ func (s *Socket) waitRetry() bool {
 			return true
 		}
 		select {
-		case <-t.C:
+		case <-timer:
 			due = true
 		case <-s.wake:
 		}

@@ -108,6 +108,8 @@ type Options struct {
 	// Rand is the source of the jitter, a number in [0, 1): tests fix it.
 	// Defaults to math/rand/v2's Float64.
 	Rand func() float64
+
+	clock clock // the schedule's time; the package's tests set it
 }
 
 // Default settings; see Options.
@@ -186,6 +188,9 @@ func (o *Options) cloneWithDefaults() (*Options, error) {
 	}
 	if c.Rand == nil {
 		c.Rand = rand.Float64
+	}
+	if c.clock == nil {
+		c.clock = realClock{}
 	}
 	return &c, nil
 }
