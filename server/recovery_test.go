@@ -238,3 +238,63 @@ func TestTicksResume(t *testing.T) {
 		t.Errorf("not recovered, yet quote %d before the welcome's %d", q.Seq, w2.Seq)
 	}
 }
+
+// TestChatResumeUnderLoad: bob comes back again and again while alice
+// talks as fast as she can; each time, what he is sent continues his
+// sequence exactly, replay then live, with no gap and no duplicate.
+func TestChatResumeUnderLoad(t *testing.T) {
+	checkGoroutines(t)
+	ts := startServer(t, &server.Options{RateLimit: -1, SendQueue: 1024})
+	ctx := testContext(t)
+	alice := dial(t, ctx, ts, "/ws/chat?nick=alice", nil)
+	epoch := readWelcome(t, ctx, alice).Epoch
+	const says = 300
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range says {
+			msg, _ := json.Marshal(map[string]string{"type": "say", "text": strconv.Itoa(i)})
+			if alice.Write(ctx, websocket.MessageText, msg) != nil {
+				return
+			}
+		}
+	}()
+	go func() { // alice reads, or the room would drop her as too slow
+		for {
+			if _, _, err := alice.Read(ctx); err != nil {
+				return
+			}
+		}
+	}()
+	last := int64(0)
+	seen := map[string]bool{}
+	for round := 0; !seen[strconv.Itoa(says-1)]; round++ {
+		bob := dial(t, ctx, ts, resumePath("/ws/chat?nick=bob&", last, epoch), nil)
+		w := readWelcome(t, ctx, bob)
+		if w.Recovered == nil || !*w.Recovered {
+			t.Fatalf("round %d: welcome %+v after seq %d", round, w, last)
+		}
+		// A few events, then the link drops.
+		for range 40 {
+			e := readEvent(t, ctx, bob)
+			if e.Seq != last+1 {
+				t.Fatalf("round %d: seq %d after %d", round, e.Seq, last)
+			}
+			last = e.Seq
+			if e.Type == "say" && e.Nick == "alice" {
+				if seen[e.Text] {
+					t.Fatalf("say %q twice", e.Text)
+				}
+				seen[e.Text] = true
+			}
+			if seen[strconv.Itoa(says-1)] {
+				break
+			}
+		}
+		bob.CloseNow()
+	}
+	<-done
+	if len(seen) != says {
+		t.Errorf("bob saw %d of alice's %d says", len(seen), says)
+	}
+}
