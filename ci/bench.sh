@@ -61,6 +61,9 @@ step "$out/bin/browserbench" -chromerun "$out/bin/chromerun" -batches 15 -ms 500
 step "$out/bin/wasmsize" -json "$out/3-wasm.json"
 step "$out/bin/membench" -json "$out/4-memory.json" -profiles "$out/profiles"
 step "$out/bin/fanout" -json "$out/5-fanout.json" -profiles "$out/profiles"
+# 6. Reconnect (issue 11): back to OPEN after the server returns, beside
+# the backoff's wait, and memory per idle reconnecting socket.
+step "$out/bin/reconnectbench" -json "$out/6-reconnect.json"
 
 "$out/bin/benchreport" -dir "$out" -started "$started" -o BENCHMARKS.md
 exit $status

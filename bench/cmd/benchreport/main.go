@@ -44,6 +44,7 @@ var items = []struct {
 	{3, "Wasm size", "bench/cmd/wasmsize"},
 	{4, "Server memory", "bench/cmd/membench"},
 	{5, "Fan-out", "bench/cmd/fanout"},
+	{6, "Reconnect", "bench/cmd/reconnectbench"},
 }
 
 func main() {

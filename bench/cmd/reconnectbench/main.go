@@ -1,0 +1,318 @@
+//go:build !js
+
+// Command reconnectbench measures package reconnect (item 6 of `make
+// bench`):
+//
+//   - how long after a server comes back a reconnecting socket is OPEN
+//     again, beside the part of it that is the backoff's own wait: the
+//     rest is what reconnecting costs (the attempt, the handshake, the
+//     dispatch of open);
+//   - the memory one idle reconnecting socket costs this process, beside
+//     one idle wsapi.WebSocket, the socket it wraps.
+//
+// The reopen trials use a server in this process, killed (listener and
+// connections closed, no close frame) and started again on the same port
+// while the socket retries; the memory is measured against a bare echo
+// server in a child process (bench/internal/benchsrv), so that only the
+// clients' memory is counted here.
+//
+//	go run ./bench/cmd/reconnectbench -trials 20 -sockets 1000
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/go-wsapi/wsapi/bench/internal/benchsrv"
+	"github.com/go-wsapi/wsapi/bench/internal/report"
+	"github.com/go-wsapi/wsapi/reconnect"
+	"github.com/go-wsapi/wsapi/wsapi"
+)
+
+func main() {
+	benchsrv.MaybeServe()
+	trials := flag.Int("trials", 20, "times the server goes away and comes back")
+	sockets := flag.Int("sockets", 1000, "idle sockets held for the memory measure")
+	jsonOut := flag.String("json", "", "write the results to this `file` for benchreport")
+	timeout := flag.Duration("timeout", 5*time.Minute, "give up after this `duration`")
+	flag.Parse()
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	s, err := run(ctx, *trials, *sockets)
+	if err == nil {
+		s.Print(os.Stdout)
+		err = s.Write(*jsonOut)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "reconnectbench:", err)
+		os.Exit(1)
+	}
+}
+
+// The schedule of the reopen trials: short, so that trials are quick, and
+// with the default jitter and growth.
+const (
+	minDelay = 20 * time.Millisecond
+	maxDelay = 200 * time.Millisecond
+)
+
+func run(ctx context.Context, trials, sockets int) (*report.Section, error) {
+	back, wait, err := reopen(ctx, trials)
+	if err != nil {
+		return nil, fmt.Errorf("reopen: %w", err)
+	}
+	ours, base, err := memory(ctx, sockets)
+	if err != nil {
+		return nil, fmt.Errorf("memory: %w", err)
+	}
+	mb, mw := median(back), median(wait)
+	s := &report.Section{
+		Item:  6,
+		Title: "reconnect: back to OPEN, and memory per idle socket",
+		Rows: []report.Row{
+			{
+				Name:   "server back → OPEN, median of " + fmt.Sprint(trials),
+				Ours:   ms(mb),
+				Base:   ms(mw) + " backoff wait",
+				Ratio:  "+" + ms(median(sub(back, wait))),
+				Values: map[string]float64{"back_ms": msf(mb), "wait_ms": msf(mw)},
+			},
+			{
+				Name:   fmt.Sprintf("memory per idle socket (%d sockets)", sockets),
+				Ours:   kb(ours) + " reconnect.Socket",
+				Base:   kb(base) + " wsapi.WebSocket",
+				Ratio:  report.Ratio(ours / base),
+				Values: map[string]float64{"reconnect_bytes": ours, "wsapi_bytes": base},
+			},
+		},
+		Detail: fmt.Sprintf("Reopen: a server in the process is killed (no close frame) while a "+
+			"reconnect.Socket (MinDelay %v, MaxDelay %v, full jitter) is open, and started again on the "+
+			"same port once the socket has failed an attempt; \"back → OPEN\" runs from the new listener "+
+			"to the socket's open event, and the backoff wait is the part of it until the retry that was "+
+			"pending was due. Memory: heap and goroutine stacks of this process after a GC, with %d idle "+
+			"sockets open to a bare echo server in a child process, less the same before, per socket.",
+			minDelay, maxDelay, sockets),
+	}
+	return s, nil
+}
+
+// reopen runs the trials and returns, for each, the time from the
+// server's return to OPEN and the backoff wait that was left then.
+func reopen(ctx context.Context, trials int) (back, wait []time.Duration, err error) {
+	srv, err := listen("127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() { srv.kill() }()
+	opened := make(chan time.Time, 1)
+	retried := make(chan reconnect.Retry, 16)
+	s, err := reconnect.New("ws://"+srv.addr+"/", &reconnect.Options{MinDelay: minDelay, MaxDelay: maxDelay})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() { s.Close(); <-s.Done() }()
+	s.OnRetry(func(r reconnect.Retry) {
+		select {
+		case retried <- r:
+		default:
+		}
+	})
+	s.OnOpen(func() { opened <- time.Now() })
+	for i := 0; i <= trials; i++ {
+		select {
+		case <-opened:
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+		if i == trials {
+			break
+		}
+		srv.kill()
+		// Two retries: the drop's, and one refused by the dead port.
+		for range 2 {
+			select {
+			case <-retried:
+			case <-ctx.Done():
+				return nil, nil, ctx.Err()
+			}
+		}
+		if srv, err = listen(srv.addr); err != nil {
+			return nil, nil, err
+		}
+		t0 := time.Now()
+		w := time.Duration(0)
+		if r, ok := s.NextRetry(); ok {
+			w = max(r.At.Sub(t0), 0)
+		}
+		select {
+		case t1 := <-opened:
+			back = append(back, t1.Sub(t0))
+			wait = append(wait, w)
+			opened <- t1 // for the next trial's first wait
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+		for len(retried) > 0 {
+			<-retried
+		}
+	}
+	return back, wait, nil
+}
+
+// server is a WebSocket server that reads until the client goes, and can
+// be killed as a crash would.
+type server struct {
+	addr  string
+	ln    net.Listener
+	hs    *http.Server
+	mu    sync.Mutex
+	conns []*websocket.Conn
+	wg    sync.WaitGroup
+}
+
+func listen(addr string) (*server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{addr: ln.Addr().String(), ln: ln}
+	s.hs = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		s.conns = append(s.conns, c)
+		s.mu.Unlock()
+		for {
+			if _, _, err := c.Read(context.Background()); err != nil {
+				return
+			}
+		}
+	})}
+	s.wg.Go(func() { s.hs.Serve(ln) })
+	return s, nil
+}
+
+func (s *server) kill() {
+	s.hs.Close()
+	s.mu.Lock()
+	for _, c := range s.conns {
+		c.CloseNow()
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+}
+
+// memory returns the bytes per idle socket of n reconnect.Sockets and of
+// n wsapi.WebSockets, to a bare echo server in a child process.
+func memory(ctx context.Context, n int) (ours, base float64, err error) {
+	if err := benchsrv.RaiseFileLimit(uint64(2*n) + 1024); err != nil {
+		return 0, 0, err
+	}
+	child, err := benchsrv.Start(ctx, benchsrv.Config{Mode: benchsrv.Bare})
+	if err != nil {
+		return 0, 0, err
+	}
+	defer child.Stop()
+	url := child.WSURL("/ws/echo")
+	plain := func() (func(context.Context) error, func(), error) {
+		ws, err := wsapi.New(url)
+		if err != nil {
+			return nil, nil, err
+		}
+		return ws.WaitOpen, func() { ws.Close(); <-ws.Done() }, nil
+	}
+	wrapped := func() (func(context.Context) error, func(), error) {
+		s, err := reconnect.New(url, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s.WaitOpen, func() { s.Close(); <-s.Done() }, nil
+	}
+	// Each kind is measured on its second round of n: the first warms
+	// what the process keeps once it was needed (the HTTP client's
+	// pools, the runtime's caches of goroutine stacks), so that neither
+	// kind is measured with the other's leftovers or without its own.
+	for _, k := range []struct {
+		open func() (func(context.Context) error, func(), error)
+		into *float64
+	}{{plain, &base}, {wrapped, &ours}} {
+		for range 2 {
+			if *k.into, err = perSocket(ctx, n, k.open); err != nil {
+				return 0, 0, err
+			}
+		}
+	}
+	return ours, base, nil
+}
+
+// perSocket opens n sockets with open, waits until all are OPEN, and
+// returns the growth of heap and stacks per socket.
+func perSocket(ctx context.Context, n int, open func() (wait func(context.Context) error, close func(), err error)) (float64, error) {
+	before := inUse()
+	closers := make([]func(), 0, n)
+	defer func() {
+		for _, c := range closers {
+			c()
+		}
+	}()
+	for range n {
+		wait, closeIt, err := open()
+		if err != nil {
+			return 0, err
+		}
+		closers = append(closers, closeIt)
+		if err := wait(ctx); err != nil {
+			return 0, err
+		}
+	}
+	after := inUse()
+	if after < before {
+		return 0, errors.New("memory fell while sockets opened")
+	}
+	return float64(after-before) / float64(n), nil
+}
+
+// inUse is the heap and stacks in use after a full GC.
+func inUse() uint64 {
+	debug.FreeOSMemory()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc + m.StackInuse
+}
+
+func median(d []time.Duration) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func sub(a, b []time.Duration) []time.Duration {
+	out := make([]time.Duration, len(a))
+	for i := range a {
+		out[i] = a[i] - b[i]
+	}
+	return out
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", msf(d)) }
+
+func msf(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func kb(b float64) string { return fmt.Sprintf("%.1f kB", b/1000) }
