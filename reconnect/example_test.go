@@ -29,10 +29,10 @@ func ExampleNew() {
 		s.Close()
 	})
 	<-s.Done()
-	fmt.Println(s.ReadyState(), s.Err())
+	fmt.Println(s.ReadyState(), wsapi.CloseStatus(s.Err()))
 	// Output:
 	// hello
-	// CLOSED <nil>
+	// CLOSED 1005
 }
 
 // A URL provider is asked before every attempt, here for a URL with a

@@ -336,7 +336,12 @@ func (s *Socket) countRetryLocked(c *conn) bool {
 	}
 	s.attempt++
 	if s.o.MaxRetries > 0 && s.attempt > s.o.MaxRetries {
-		s.err = wrap("reconnect: gave up after "+strconv.Itoa(s.o.MaxRetries)+" retries", ErrRetriesExhausted)
+		msg := "reconnect: gave up after " + strconv.Itoa(s.o.MaxRetries) + " retries"
+		if s.closed {
+			s.err = wrap(msg, &wsapi.CloseError{CloseEvent: s.lastClose}, ErrRetriesExhausted)
+		} else {
+			s.err = wrap(msg, ErrRetriesExhausted)
+		}
 		return false
 	}
 	return true

@@ -417,8 +417,7 @@ func (s *Socket) poke() {
 }
 
 // WaitOpen waits until the socket is open and returns nil, or returns why
-// it never will be: Err (or a *wsapi.CloseError after Close) once it is
-// done, or ctx's error. Do not call it from a handler of the same socket.
+// it never will be: Err once it is done, or ctx's error. Do not call it from a handler of the same socket.
 func (s *Socket) WaitOpen(ctx context.Context) error {
 	s.mu.Lock()
 	s.decideLocked(kindOpen)
@@ -432,11 +431,7 @@ func (s *Socket) WaitOpen(ctx context.Context) error {
 	case <-sig:
 		return nil
 	case <-s.done:
-		if err := s.Err(); err != nil {
-			return err
-		}
-		ce, _ := s.CloseEvent()
-		return &wsapi.CloseError{CloseEvent: ce}
+		return s.Err()
 	case <-ctx.Done():
 		return wrap("reconnect: failed to wait for "+s.URL()+" to open", ctx.Err())
 	}
@@ -460,11 +455,20 @@ func (s *Socket) CloseEvent() (wsapi.CloseEvent, bool) {
 	return s.lastClose, s.closed
 }
 
-// Err returns why the socket stopped once Done is closed: nil after Close,
-// an error wrapping ErrStopped (and a *wsapi.CloseError) when the policy
-// said stop, or ErrRetriesExhausted.
+// Err returns nil until Done is closed, then why the socket stopped, as
+// wsapi.WebSocket.Err does: a *wsapi.CloseError with the latest
+// connection's close (which wsapi.CloseStatus reads) after Close, wrapped
+// with ErrStopped when the policy said stop, or with ErrRetriesExhausted.
 func (s *Socket) Err() error {
+	select {
+	case <-s.done:
+	default:
+		return nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.err
+	if s.err != nil {
+		return s.err
+	}
+	return &wsapi.CloseError{CloseEvent: s.lastClose}
 }

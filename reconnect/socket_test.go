@@ -102,8 +102,8 @@ func TestFirstOpen(t *testing.T) {
 	if rest := r.rest(s); !slices.Equal(rest, []string{"close 1000 CLOSED"}) {
 		t.Errorf("after Close: %q", rest)
 	}
-	if err := s.Err(); err != nil {
-		t.Errorf("Err after Close: %v", err)
+	if err := s.Err(); wsapi.CloseStatus(err) != 1000 {
+		t.Errorf("Err after Close: %v, want close 1000", err)
 	}
 	if ce, ok := s.CloseEvent(); !ok || ce.Code != 1000 || ce.Reason != "bye" {
 		t.Errorf("CloseEvent %+v %v", ce, ok)
@@ -248,7 +248,7 @@ func TestPolicy(t *testing.T) {
 			if err := s.Err(); !errors.Is(err, wantErr) {
 				t.Errorf("Err %v, want %v", err, wantErr)
 			}
-			if c.stop && wsapi.CloseStatus(s.Err()) != c.code {
+			if wsapi.CloseStatus(s.Err()) != c.code {
 				t.Errorf("CloseStatus(Err) %d", wsapi.CloseStatus(s.Err()))
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -286,7 +286,7 @@ func TestCloseDuringBackoff(t *testing.T) {
 	if got := r.rest(s); len(got) != 0 {
 		t.Errorf("events after Close: %q", got)
 	}
-	if s.ReadyState() != wsapi.Closed || s.Err() != nil {
+	if s.ReadyState() != wsapi.Closed || wsapi.CloseStatus(s.Err()) != 1006 {
 		t.Errorf("state %v err %v", s.ReadyState(), s.Err())
 	}
 	if _, ok := s.NextRetry(); ok {
@@ -394,4 +394,35 @@ func TestCycles(t *testing.T) {
 		t.Errorf("heap %d bytes after %d cycles, %d before", h1, n, h0)
 	}
 	t.Logf("%d cycles: goroutines %d -> %d, heap %d -> %d", n, g0, g1, h0, h1)
+}
+
+// TestWaitBufferedAmount: the queue counts, and drains on the next open.
+func TestWaitBufferedAmount(t *testing.T) {
+	o := fast()
+	o.MinDelay, o.MaxDelay, o.Rand = 50*time.Millisecond, 50*time.Millisecond, func() float64 { return 1 }
+	s, err := reconnect.New(serverURL("/refuse?n=1&key="+key(t)), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := record(t, s)
+	for range 10 {
+		s.SendText("0123456789")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if err := s.WaitBufferedAmount(ctx, 50); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("WaitBufferedAmount while the queue holds 100 bytes: %v", err)
+	}
+	ctx2, cancel2 := context.WithTimeout(context.Background(), patience)
+	defer cancel2()
+	if err := s.WaitBufferedAmount(ctx2, 0); err != nil {
+		t.Fatal(err)
+	}
+	r.until("open 1")
+	s.Close()
+	waitDone(t, s)
+	s.SendText("late") // never sent; counted, as Chrome counts it (Node does not)
+	if err := s.WaitBufferedAmount(ctx2, 0); s.BufferedAmount() > 0 && wsapi.CloseStatus(err) == -1 {
+		t.Errorf("WaitBufferedAmount once done: %v, want Err's close", err)
+	}
 }
