@@ -15,15 +15,21 @@
 //
 // # Events and state
 //
-// Each client (Echo, Chat, Ticks) owns one wsapi socket. Its callbacks run
-// on that socket's event goroutine, one at a time and in order, after the
-// client's state was updated, so State called from a callback already shows
-// the event. A callback may call any method of its client.
+// Each client (Echo, Chat, Ticks) owns one reconnecting socket (package
+// reconnect), which makes a new connection when one ends. Its callbacks
+// run one at a time and in order, after the client's state was updated, so
+// State called from a callback already shows the event. A callback may
+// call any method of its client.
 //
 // State returns a copy of the state that the caller may keep. Wait blocks
 // until the state satisfies a condition, which is how tests and other
 // blocking code use a client; it returns a *wsapi.CloseError if the socket
-// closes first.
+// closes for good first.
+//
+// Chat and Ticks resume: every attempt after a welcome names the last seq
+// seen and the welcome's epoch, and the server sends what was missed, or
+// says it could not (ChatOptions.OnResume, the states' Lost); see
+// docs/recovery.md.
 //
 // # Protocol
 //
