@@ -439,7 +439,9 @@ func (s *Socket) WaitOpen(ctx context.Context) error {
 
 // Done returns a channel closed after the final close: Close was called,
 // the policy said stop, or the retries ran out. By then no goroutine,
-// timer or browser listener of the socket is left.
+// timer or browser listener of the socket is left: Done also waits for the
+// connections given up on a dead link (IdleTimeout, offline), which close
+// in the background, natively within wsapi.Options.CloseTimeout.
 func (s *Socket) Done() <-chan struct{} {
 	s.mu.Lock()
 	s.decideLocked(kindClose)
