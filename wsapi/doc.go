@@ -92,6 +92,11 @@
 //     spelled as Chrome spells them, follows no redirect, sends no
 //     credentials from the URL, and opens a connection of its own for every
 //     socket;
+//   - it accepts the permessage-deflate answers Chrome accepts (windows of
+//     8 to 15 bits, either side's no_context_takeover); when the server
+//     limits the client's window below 15 bits, a message is compressed
+//     only if it fits in that window, alone, and goes uncompressed
+//     otherwise, which RFC 7692 allows;
 //   - it fails the connection where Chrome does, with the close code and
 //     reason Chrome sends: a subprotocol not offered or none selected when
 //     some were, a masked or reserved frame, an unknown opcode, a text

@@ -426,7 +426,7 @@ func (t *nativeTransport) write(conn *websocket.Conn) {
 				// masks a copy, in its own buffer.
 				data, n = unsafe.Slice(unsafe.StringData(m.text), len(m.text)), len(m.text)
 			}
-			if err := conn.Write(context.Background(), websocket.MessageType(m.typ), data); err != nil {
+			if err := writeMessage(conn, websocket.MessageType(m.typ), data, t.hs.compressMax); err != nil {
 				// The reader sees the broken connection too and
 				// reports it; what is still queued stays counted,
 				// as in the browser.
@@ -441,6 +441,29 @@ func (t *nativeTransport) write(conn *websocket.Conn) {
 			batch = nil // a burst is over: let its array go
 		}
 	}
+}
+
+// writeMessage writes one message, compressed by coder/websocket's rule
+// unless it is longer than compressMax (when not 0), the longest message
+// the server's window allows the client to compress. coder decides by the
+// first Write of a message whether to compress it all: an empty first
+// Write keeps it plain, in two frames and an empty final one.
+func writeMessage(conn *websocket.Conn, typ websocket.MessageType, data []byte, compressMax int) error {
+	ctx := context.Background()
+	if compressMax == 0 || len(data) <= compressMax {
+		return conn.Write(ctx, typ, data)
+	}
+	w, err := conn.Writer(ctx, typ)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(nil); err != nil {
+		return err
+	}
+	if _, err := w.Write(data); err != nil {
+		return err
+	}
+	return w.Close()
 }
 
 // maxBatchKeep is the most entries the writer's arrays keep between bursts.
