@@ -21,7 +21,7 @@ fuzz:
 # WebSocket; review the diff before committing it.
 record:
 	sh ci/setup.sh
-	go test -count=1 -run TestRecordTraces ./wsapi -record
+	go test -count=1 -run '^TestRecord' ./wsapi -record
 
 # build-wasm compiles the demo page's Go program (wasm/) to bin/main.wasm.
 # run builds it and serves the demo on 127.0.0.1:8080 (make run ADDR=...).

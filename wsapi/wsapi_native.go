@@ -176,6 +176,10 @@ var handshakeTransport = sync.OnceValue(func() *http.Transport {
 // run connects, then reads until the connection ends, and reports the close.
 func (t *nativeTransport) run(ctx context.Context, url string, dopts *websocket.DialOptions) {
 	defer t.cancelDial()
+	if err := checkPort(url); err != nil {
+		t.fail(err)
+		return
+	}
 	conn, _, err := websocket.Dial(ctx, url, dopts)
 	if err != nil {
 		t.fail(dialError(err))
