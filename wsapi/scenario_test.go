@@ -277,6 +277,12 @@ func (r *runner) act(a action) string {
 		return "state " + ws.ReadyState().String()
 	case "buffered":
 		return "buffered " + strconv.FormatUint(ws.BufferedAmount(), 10)
+	case "spin":
+		// Busy, as scenarios.js is: in a browser, a Go handler that
+		// slept would let the event loop run other tasks meanwhile.
+		for end := time.Now().Add(time.Duration(a.num(1)) * time.Millisecond); time.Now().Before(end); {
+		}
+		return "spin " + strconv.Itoa(a.num(1))
 	case "protocol":
 		return "protocol " + jsString(ws.Protocol())
 	}

@@ -46,6 +46,10 @@ type transport interface {
 	sendBinary(data []byte)
 	// bufferedAmount is the number of payload bytes queued and not written.
 	bufferedAmount() uint64
+	// beginTask and endTask bracket each handler the dispatcher runs:
+	// within one, bufferedAmount falls no more, as in a browser task.
+	beginTask()
+	endTask()
 	// close starts the closing handshake of an open connection, after the
 	// messages already queued; code 0 means close() without a status.
 	close(code int, reason string)
@@ -101,7 +105,9 @@ func (ws *WebSocket) ReadyState() ReadyState {
 
 // BufferedAmount returns the number of application bytes queued by Send and
 // not yet written to the network, including those sent after a close, which
-// are never written, as the browser counts them.
+// are never written, as the browser counts them. As in the browser, it grows
+// at once with every send but falls only between events: within one
+// handler it never falls.
 func (ws *WebSocket) BufferedAmount() uint64 { return ws.tr.bufferedAmount() }
 
 // Protocol returns the subprotocol the server selected; "" before open.

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -51,12 +50,13 @@ type nativeTransport struct {
 	tap        *frameTap       // set at open
 	out        []outgoing      // messages and the close request, in order
 	closing    bool            // a close frame is queued: later sends are only counted
+	writing    bool            // the writer has a batch under way
 	stop       bool            // the reader is done: the writer may return
 	aborted    bool
 	closeTimer *time.Timer // the closing handshake's deadline, once started
 	timedOut   bool        // the closing handshake's deadline cut the connection
 	wake       chan struct{}
-	buffered   atomic.Uint64
+	buffered   bufferedCount
 
 	writerDone chan struct{}
 
@@ -73,6 +73,9 @@ type outgoing struct {
 	text    string // a text message, or the close frame's reason
 	isClose bool
 	code    int // 1005: no status
+	// handedOver: bufferedAmount stopped counting it when it was queued
+	// (see handOverMax), not when it is written.
+	handedOver bool
 }
 
 func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
@@ -403,6 +406,7 @@ func (t *nativeTransport) write(conn *websocket.Conn) {
 	var batch []outgoing
 	for {
 		t.mu.Lock()
+		t.writing = false
 		for len(t.out) == 0 && !t.stop {
 			t.mu.Unlock()
 			<-t.wake
@@ -413,6 +417,7 @@ func (t *nativeTransport) write(conn *websocket.Conn) {
 			return
 		}
 		batch, t.out = t.out, batch[:0]
+		t.writing = true
 		t.mu.Unlock()
 
 		for i := range batch {
@@ -439,7 +444,9 @@ func (t *nativeTransport) write(conn *websocket.Conn) {
 				t.mu.Unlock()
 				return
 			}
-			t.buffered.Add(^uint64(n - 1))
+			if !m.handedOver {
+				t.buffered.wrote(n)
+			}
 		}
 		if cap(batch) > maxBatchKeep {
 			batch = nil // a burst is over: let its array go
@@ -487,18 +494,34 @@ func (t *nativeTransport) sendBinary(b []byte) {
 }
 
 func (t *nativeTransport) queue(m outgoing, n int) {
-	t.buffered.Add(uint64(n))
+	t.buffered.add(n)
 	t.mu.Lock()
 	if t.closing {
 		t.mu.Unlock()
 		return
 	}
+	m.handedOver = !t.writing && len(t.out) == 0 && n <= handOverMax
 	t.out = append(t.out, m)
 	t.mu.Unlock()
+	if m.handedOver {
+		t.buffered.wrote(n)
+	}
 	t.signal()
 }
 
-func (t *nativeTransport) bufferedAmount() uint64 { return t.buffered.Load() }
+// handOverMax is the largest message that leaves bufferedAmount as soon as
+// it is sent, when the writer is idle. Chrome's send hands the message at
+// once to its network service, through a pipe of a few tens of KiB, and
+// bufferedAmount falls by what the pipe took from the next task on, however
+// long the network then takes; so a small message sent from one handler is
+// no longer counted in the next, though the echo of an earlier one may
+// have been waiting. Here the idle writer is the pipe.
+const handOverMax = 64 << 10
+
+func (t *nativeTransport) bufferedAmount() uint64 { return t.buffered.amount() }
+
+func (t *nativeTransport) beginTask() { t.buffered.begin() }
+func (t *nativeTransport) endTask()   { t.buffered.end() }
 
 func (t *nativeTransport) close(code int, reason string) {
 	if code == 0 {

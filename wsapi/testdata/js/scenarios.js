@@ -115,6 +115,12 @@
         return "state " + STATES[ws.readyState];
       case "buffered":
         return "buffered " + ws.bufferedAmount;
+      case "spin":
+        // Busy for a[1] ms, in the handler's own task: whatever the
+        // network does meanwhile is seen only by later tasks.
+        var end = Date.now() + a[1];
+        while (Date.now() < end) {}
+        return "spin " + a[1];
       case "protocol":
         return "protocol " + JSON.stringify(ws.protocol);
     }
