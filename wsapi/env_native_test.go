@@ -20,9 +20,13 @@ func startEnv() (env, func(), error) {
 	if s := os.Getenv("WSAPI_SERVER"); s != "" {
 		return env{server: s, dead: os.Getenv("WSAPI_DEAD"), runtime: "native"}, func() {}, nil
 	}
-	base, stop, err := scenarioserver.Start(&scenarioserver.Options{Files: os.DirFS("testdata")})
+	base, stopServer, err := scenarioserver.Start(&scenarioserver.Options{Files: os.DirFS("testdata")})
 	if err != nil {
 		return env{}, nil, err
+	}
+	stop := func() {
+		stopInterop()
+		stopServer()
 	}
 	dead, err := scenarioserver.DeadURL()
 	if err != nil {
@@ -57,6 +61,9 @@ func checkLeaks() int {
 // runtimeCounts holds each runtime's scenario results, for the summary.
 var runtimeCounts = map[string][2]int{} // runtime -> {passed, ran}
 
+// interopCounts holds each runtime's interop results likewise.
+var interopCounts = map[string][2]int{}
+
 // printSummary prints the scenario counts of the run, and writes them to
 // the file WSAPI_SUMMARY names (make test prints it last). A run in which
 // no scenario ran, such as -run '^$' -bench, prints nothing: benchstat
@@ -77,8 +84,22 @@ func printSummary() {
 		total[0] += c[0]
 		total[1] += c[1]
 	}
-	fmt.Fprintf(&b, "\nscenarios: %d passed, %d failed\n", total[0], total[1]-total[0])
-	if ranScenarios > 0 || len(runtimeCounts) > 0 {
+	fmt.Fprintf(&b, "\nwsapi interop: native %d/%d", interopPassed, interopRan)
+	itotal := [2]int{interopPassed, interopRan}
+	for _, rt := range []string{"node", "chromium", "chromium-no-eval"} {
+		c, ok := interopCounts[rt]
+		if !ok {
+			fmt.Fprintf(&b, ", %s not run", rt)
+			continue
+		}
+		fmt.Fprintf(&b, ", %s %d/%d", rt, c[0], c[1])
+		itotal[0] += c[0]
+		itotal[1] += c[1]
+	}
+	total[0] += itotal[0]
+	total[1] += itotal[1]
+	fmt.Fprintf(&b, "\nscenarios: %d passed, %d failed (interop: %d passed, %d failed)\n", total[0], total[1]-total[0], itotal[0], itotal[1]-itotal[0])
+	if ranScenarios > 0 || len(runtimeCounts) > 0 || interopRan > 0 {
 		fmt.Print(b.String())
 	}
 	if f := os.Getenv("WSAPI_SUMMARY"); f != "" {

@@ -82,7 +82,7 @@ func buildChromerun(t *testing.T) string {
 	return bin
 }
 
-var resultLine = regexp.MustCompile(`^\s*--- (PASS|FAIL|SKIP): TestScenarios/(\S+)`)
+var resultLine = regexp.MustCompile(`^\s*--- (PASS|FAIL|SKIP): (TestScenarios|TestInterop)/(\S+)`)
 
 // runChild runs `GOOS=js GOARCH=wasm go test -exec execCmd` on this package
 // with the extra environment, holds its traces to runtime rt's and counts
@@ -94,16 +94,28 @@ func runChild(t *testing.T, e env, name, rt, execCmd string, extra ...string) {
 		"GOOS=js", "GOARCH=wasm",
 		"WSAPI_SERVER="+e.server, "WSAPI_DEAD="+e.dead, "WSAPI_RUNTIME="+rt,
 		"WSAPI_SUMMARY=", // the child's summary goes to its output only
+		interopEnvVar(),
 	)
 	cmd.Env = append(cmd.Env, extra...)
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
 	err := cmd.Run()
-	var pass, ran int
+	var pass, ran, ipass, iran int
 	sc := bufio.NewScanner(bytes.NewReader(out.Bytes()))
 	for sc.Scan() {
-		if m := resultLine.FindStringSubmatch(sc.Text()); m != nil && m[1] != "SKIP" {
+		m := resultLine.FindStringSubmatch(sc.Text())
+		switch {
+		case m == nil || m[1] == "SKIP":
+		case m[2] == "TestInterop":
+			// A subtest's name holds the server's: one level only.
+			if strings.Count(m[3], "/") == 1 {
+				iran++
+				if m[1] == "PASS" {
+					ipass++
+				}
+			}
+		default:
 			ran++
 			if m[1] == "PASS" {
 				pass++
@@ -112,10 +124,11 @@ func runChild(t *testing.T, e env, name, rt, execCmd string, extra ...string) {
 	}
 	countMu.Lock()
 	runtimeCounts[name] = [2]int{pass, ran}
+	interopCounts[name] = [2]int{ipass, iran}
 	countMu.Unlock()
 	if err != nil || ran == 0 {
 		t.Errorf("%s: GOOS=js GOARCH=wasm go %s (%s): %v, %d/%d scenarios passed\n%s", name, strings.Join(args, " "), runtime.Version(), err, pass, ran, out.String())
 		return
 	}
-	t.Logf("%s: %d/%d scenarios passed", name, pass, ran)
+	t.Logf("%s: %d/%d scenarios passed, %d/%d interop", name, pass, ran, ipass, iran)
 }

@@ -43,6 +43,9 @@ type scenario struct {
 	Pause     int                 `json:"pause"`
 	Aggregate bool                `json:"aggregate"`
 	On        map[string][]action `json:"on"`
+	// Server names the third-party server of an interop scenario
+	// (testdata/interop.json); "" is the scenario server.
+	Server string `json:"server"`
 }
 
 // action is one step, as a JSON array: ["send", "text", "hello"].
@@ -52,9 +55,13 @@ func (a action) str(i int) string { s, _ := a[i].(string); return s }
 func (a action) num(i int) int    { f, _ := a[i].(float64); return int(f) }
 
 func loadScenarios(t testing.TB) []scenario {
+	return decodeScenarios(t, "scenarios.json", scenariosJSON)
+}
+
+func decodeScenarios(t testing.TB, name string, b []byte) []scenario {
 	var f struct{ Scenarios []scenario }
-	if err := json.Unmarshal(scenariosJSON, &f); err != nil {
-		t.Fatalf("testdata/scenarios.json: %v", err)
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatalf("testdata/%s: %v", name, err)
 	}
 	return f.Scenarios
 }
@@ -124,6 +131,10 @@ var wsapiFixesNode = map[string]string{
 	"redirect-302":           "undici fires error and never close after a redirect",
 	"handshake-bad-accept":   "undici fires error and never close after a wrong Sec-WebSocket-Accept",
 	"extension-unsupported":  "undici fires error and never close after an extension it does not know",
+	// Interop scenarios: a server that selects none of the subprotocols.
+	"python-default/protocols-none-selected":      "undici fires error and never close after no subprotocol was selected",
+	"python-subprotocols/protocols-none-selected": "undici fires error and never close after no subprotocol was selected",
+	"node-protocols/protocols-none-selected":      "undici fires error and never close after no subprotocol was selected",
 }
 
 // env says where the scenario server is and which runtime runs the suite.
@@ -131,6 +142,9 @@ type env struct {
 	server  string // http://127.0.0.1:port
 	dead    string // ws://127.0.0.1:port/ where nothing listens
 	runtime string // native, node or chromium
+	// interop names the third-party servers that are up, by the names of
+	// testdata/interop.json: http://127.0.0.1:port
+	interop map[string]string
 }
 
 func (e env) wsBase() string { return "ws" + strings.TrimPrefix(e.server, "http") }
@@ -152,6 +166,11 @@ func (e env) urlFor(sc scenario, id string) string {
 
 // runScenario is the Go twin of run() in testdata/js/scenarios.js.
 func runScenario(sc scenario, e env) []string {
+	if sc.Server != "" {
+		if e.server = e.interop[sc.Server]; e.server == "" {
+			return []string{"no server " + sc.Server}
+		}
+	}
 	id := fmt.Sprintf("%s-%s-%08x", sc.Name, e.runtime, rand.Uint32())
 	ws, err := wsapi.New(e.urlFor(sc, id), sc.Protocols...)
 	if err != nil {

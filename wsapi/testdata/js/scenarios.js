@@ -179,6 +179,12 @@
   }
 
   async function run(sc, opts) {
+    if (sc.server) {
+      // An interop scenario: it runs against the third-party server of
+      // that name, which serves /observe too.
+      if (!opts.servers || !opts.servers[sc.server]) return ["no server " + sc.server];
+      opts = Object.assign({}, opts, { server: opts.servers[sc.server] });
+    }
     var on = sc.on || {};
     var id = sc.name + "-" + (opts.runtime || "js") + "-" + randomTag();
     var trace = [];
