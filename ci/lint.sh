@@ -1,6 +1,6 @@
 #!/bin/sh
 # gofmt, then go vet and staticcheck on both targets, native and GOOS=js
-# GOARCH=wasm, and natively for the e2e module.
+# GOARCH=wasm, and natively for the e2e and interop modules.
 set -eu
 cd -- "$(dirname "$0")/.."
 
@@ -16,6 +16,8 @@ go vet ./... && $staticcheck ./...
 GOOS=js GOARCH=wasm go vet ./... && GOOS=js GOARCH=wasm $staticcheck ./...
 # e2e drives a browser from the host: it has no js/wasm build.
 (cd e2e && go vet ./... && $staticcheck ./...)
+# interop holds the interop suite's gorilla/websocket server: native only.
+(cd interop && go vet ./... && $staticcheck ./...)
 
 # govulncheck checks both modules against the Go vulnerability database,
 # which it fetches, from GOVULNDB when set (a mirror, or a file:// copy
@@ -43,4 +45,5 @@ govulncheck() {
 }
 govulncheck
 (cd e2e && govulncheck)
+(cd interop && govulncheck)
 echo "lint: ok"

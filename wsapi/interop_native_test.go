@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -51,8 +52,9 @@ func startInterop() (map[string]string, map[string]string) {
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		for group, start := range map[string]func() (*exec.Cmd, error){
-			"python": pythonServers,
-			"node":   nodeServers,
+			"python":  pythonServers,
+			"node":    nodeServers,
+			"gorilla": gorillaServers,
 		} {
 			wg.Go(func() {
 				urls, stop, err := startServers(start)
@@ -62,21 +64,45 @@ func startInterop() (map[string]string, map[string]string) {
 					interopMissing[group] = err.Error()
 					return
 				}
-				interopStops = append(interopStops, stop)
+				addStop(stop)
 				for k, v := range urls {
 					interopURLs[k] = v
 				}
 			})
 		}
 		wg.Wait()
+		// nginx proxies to the Python server.
+		if py := interopURLs["python-default"]; py == "" {
+			interopMissing["nginx"] = "it proxies to python-default, which is not up"
+		} else if urls, stop, err := startServers(func() (*exec.Cmd, error) { return nginxServers(py) }); err != nil {
+			interopMissing["nginx"] = err.Error()
+		} else {
+			addStop(stop)
+			for k, v := range urls {
+				interopURLs[k] = v
+			}
+		}
 	})
 	return interopURLs, interopMissing
 }
 
-// stopInterop kills the server programs that were started.
+var stopMu sync.Mutex
+
+// addStop registers what stopInterop must do: kill a program, remove its
+// directory.
+func addStop(f func()) {
+	stopMu.Lock()
+	defer stopMu.Unlock()
+	interopStops = append(interopStops, f)
+}
+
+// stopInterop kills the server programs that were started, and removes
+// their directories, in the reverse order.
 func stopInterop() {
-	for _, stop := range interopStops {
-		stop()
+	stopMu.Lock()
+	defer stopMu.Unlock()
+	for i := len(interopStops) - 1; i >= 0; i-- {
+		interopStops[i]()
 	}
 	interopStops = nil
 }
@@ -102,6 +128,108 @@ func nodeServers() (*exec.Cmd, error) {
 	cmd := exec.Command(node, filepath.Join("testdata", "interop", "node_server.js"))
 	cmd.Env = append(os.Environ(), "NODE_PATH="+filepath.Join(interopNodeDir, "node_modules"))
 	return cmd, nil
+}
+
+// gorillaServers builds ../interop/gorillaserver, in a module of its own
+// (gorilla/websocket is not the library's dependency), into a directory
+// that the program removes when it ends.
+func gorillaServers() (*exec.Cmd, error) {
+	dir, err := os.MkdirTemp("", "wsapi-gorilla-")
+	if err != nil {
+		return nil, err
+	}
+	bin := filepath.Join(dir, "gorillaserver")
+	build := exec.Command("go", "build", "-o", bin, "./gorillaserver")
+	build.Dir = filepath.Join("..", "interop")
+	if out, err := build.CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("building the gorilla server: %v\n%s", err, out)
+	}
+	addStop(func() { os.RemoveAll(dir) })
+	return exec.Command(bin), nil
+}
+
+// nginxIdleTimeout is the proxy_read_timeout of the nginx in front of the
+// Python server: a socket quiet for that long is cut, which the scenario
+// nginx-python/idle-cut shows.
+const nginxIdleTimeout = "2s"
+
+// nginxServers runs Debian's nginx as a reverse proxy to upstream, in the
+// foreground (daemon off, one process, so that killing its PID ends it),
+// with its configuration, logs and temporary files in a directory of its
+// own. It prints nothing, so a shell prints the READY line once nginx
+// accepts connections.
+func nginxServers(upstream string) (*exec.Cmd, error) {
+	nginx, err := exec.LookPath("nginx")
+	if err != nil {
+		if nginx, err = exec.LookPath("/usr/sbin/nginx"); err != nil {
+			return nil, fmt.Errorf("nginx: %w (Debian: apt-get install nginx)", err)
+		}
+	}
+	dir, err := os.MkdirTemp("", "wsapi-nginx-")
+	if err != nil {
+		return nil, err
+	}
+	addStop(func() { os.RemoveAll(dir) })
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	conf := fmt.Sprintf(nginxConf, dir, port, strings.TrimPrefix(upstream, "http://"), nginxIdleTimeout)
+	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(conf), 0o644); err != nil {
+		return nil, err
+	}
+	ready, _ := json.Marshal(map[string]string{"nginx-python": "http://127.0.0.1:" + port})
+	// exec: the shell becomes nginx, so the PID killed is nginx's.
+	script := `set -e
+"$1" -p "$2" -c "$2/nginx.conf" -e "$2/error.log" -t -q
+( for i in $(seq 100); do
+	if (exec 3<>/dev/tcp/127.0.0.1/"$3") 2>/dev/null; then echo "READY $4"; exit; fi
+	sleep 0.05
+done ) &
+exec "$1" -p "$2" -c "$2/nginx.conf" -e "$2/error.log"`
+	return exec.Command("bash", "-c", script, "nginx", nginx, dir, port, string(ready)), nil
+}
+
+// nginxConf is the proxy's whole configuration: its directory, its port,
+// the upstream, the read timeout. One process, which never changes user.
+const nginxConf = `daemon off;
+master_process off;
+pid %[1]s/nginx.pid;
+events {}
+http {
+	access_log off;
+	client_body_temp_path %[1]s/client;
+	proxy_temp_path %[1]s/proxy;
+	fastcgi_temp_path %[1]s/fastcgi;
+	uwsgi_temp_path %[1]s/uwsgi;
+	scgi_temp_path %[1]s/scgi;
+	map $http_upgrade $connection_upgrade {
+		default upgrade;
+		'' close;
+	}
+	server {
+		listen 127.0.0.1:%[2]s;
+		location / {
+			proxy_pass http://%[3]s;
+			proxy_http_version 1.1;
+			proxy_set_header Upgrade $http_upgrade;
+			proxy_set_header Connection $connection_upgrade;
+			proxy_read_timeout %[4]s;
+		}
+	}
+}
+`
+
+// freePort returns a port on 127.0.0.1 that was free a moment ago.
+func freePort() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	_, port, err := net.SplitHostPort(ln.Addr().String())
+	return port, err
 }
 
 // installNodePackages installs the pinned npm packages into the cache,

@@ -135,6 +135,7 @@ var wsapiFixesNode = map[string]string{
 	"python-default/protocols-none-selected":      "undici fires error and never close after no subprotocol was selected",
 	"python-subprotocols/protocols-none-selected": "undici fires error and never close after no subprotocol was selected",
 	"node-protocols/protocols-none-selected":      "undici fires error and never close after no subprotocol was selected",
+	"gorilla-protocols/protocols-none-selected":   "undici fires error and never close after no subprotocol was selected",
 }
 
 // env says where the scenario server is and which runtime runs the suite.
