@@ -2,8 +2,6 @@ package wsapi_test
 
 import (
 	_ "embed"
-	"slices"
-	"strings"
 	"testing"
 )
 
@@ -24,28 +22,14 @@ var (
 // trace to Chrome's, or in Node to Node's own.
 func TestInterop(t *testing.T) {
 	e := interopEnv(t)
-	chrome := loadTraces(t, chromeInteropJSON)
-	want := chrome
-	if e.runtime == "node" {
-		want = loadTraces(t, nodeInteropJSON)
-	}
+	refs := loadReferences(t, e, chromeInteropJSON, nodeInteropJSON)
 	for _, sc := range decodeScenarios(t, "interop.json", interopJSON) {
 		t.Run(sc.Name, func(t *testing.T) {
 			if e.interop[sc.Server] == "" {
 				missingServer(t, sc.Server)
 			}
 			countInterop(t)
-			got := runScenario(sc, e)
-			exp, ok := want[sc.Name]
-			if _, fixed := wsapiFixesNode[sc.Name]; fixed && e.runtime == "node" {
-				exp, ok = chrome[sc.Name]
-			}
-			if !ok {
-				t.Fatalf("no recorded trace for %s: re-record (see TestRecordInterop); got\n%s", sc.Name, strings.Join(got, "\n"))
-			}
-			if !slices.Equal(got, exp) {
-				t.Errorf("trace of %s on %s differs from the reference\n%s", sc.Name, e.runtime, traceDiff(exp, got))
-			}
+			refs.check(t, sc, runScenario(sc, e), "TestRecordInterop")
 		})
 	}
 }

@@ -78,26 +78,44 @@ func loadTraces(t testing.TB, b []byte) map[string][]string {
 // one the reference recorded: Chrome's, or in Node, Node's own.
 func TestScenarios(t *testing.T) {
 	env := scenarioEnv(t)
-	chrome := loadTraces(t, chromeTracesJSON)
-	want := chrome
-	if env.runtime == "node" {
-		want = loadTraces(t, nodeTracesJSON)
-	}
+	refs := loadReferences(t, env, chromeTracesJSON, nodeTracesJSON)
 	for _, sc := range loadScenarios(t) {
 		t.Run(sc.Name, func(t *testing.T) {
 			countScenario(t)
-			got := runScenario(sc, env)
-			exp, ok := want[sc.Name]
-			if _, fixed := wsapiFixesNode[sc.Name]; fixed && env.runtime == "node" {
-				exp, ok = chrome[sc.Name]
-			}
-			if !ok {
-				t.Fatalf("no recorded trace for %s: re-record (see TestRecordTraces); got\n%s", sc.Name, strings.Join(got, "\n"))
-			}
-			if !slices.Equal(got, exp) {
-				t.Errorf("trace of %s on %s differs from the reference\n%s", sc.Name, env.runtime, traceDiff(exp, got))
-			}
+			refs.check(t, sc, runScenario(sc, env), "TestRecordTraces")
 		})
+	}
+}
+
+// references are the traces a run is held to: Chrome's, or in Node,
+// Node's own but for the scenarios of wsapiFixesNode.
+type references struct {
+	runtime      string
+	chrome, want map[string][]string
+}
+
+func loadReferences(t *testing.T, e env, chromeJSON, nodeJSON []byte) references {
+	r := references{runtime: e.runtime, chrome: loadTraces(t, chromeJSON)}
+	r.want = r.chrome
+	if e.runtime == "node" {
+		r.want = loadTraces(t, nodeJSON)
+	}
+	return r
+}
+
+// check holds a scenario's trace to its reference; recorder names the
+// test that records the reference.
+func (r references) check(t *testing.T, sc scenario, got []string, recorder string) {
+	t.Helper()
+	exp, ok := r.want[sc.Name]
+	if _, fixed := wsapiFixesNode[sc.Name]; fixed && r.runtime == "node" {
+		exp, ok = r.chrome[sc.Name]
+	}
+	if !ok {
+		t.Fatalf("no recorded trace for %s: re-record (see %s); got\n%s", sc.Name, recorder, strings.Join(got, "\n"))
+	}
+	if !slices.Equal(got, exp) {
+		t.Errorf("trace of %s on %s differs from the reference\n%s", sc.Name, r.runtime, traceDiff(exp, got))
 	}
 }
 
