@@ -68,3 +68,70 @@ func TestDeflateOnTheWire(t *testing.T) {
 		})
 	}
 }
+
+// TestDeflateOnTheWireInterop checks the same against real servers whose
+// inflaters hold the client to the window they agreed (zlib, with the
+// window's bits): Python websockets (12 bits by default) and Node ws (10
+// bits, and 15). A message compressed beyond its window would fail there;
+// each message's echo proves it crossed, and the server's view says which
+// came compressed.
+func TestDeflateOnTheWireInterop(t *testing.T) {
+	e := interopEnv(t)
+	sizes := []int{600, 1024, 4000, 4096, 5000, 65536}
+	for _, tc := range []struct {
+		server   string
+		deflated []int
+	}{
+		{"python-default", []int{600, 1024, 4000, 4096}},            // client_max_window_bits=12
+		{"node-deflate-small", []int{600, 1024}},                    // client_max_window_bits=10
+		{"node-deflate", []int{600, 1024, 4000, 4096, 5000, 65536}}, // no limit: 15 bits
+		{"python-nocompress", nil},
+	} {
+		t.Run(tc.server, func(t *testing.T) {
+			if e.interop[tc.server] == "" {
+				missingServer(t, tc.server)
+			}
+			id := fmt.Sprintf("wire-%08x", rand.Uint32())
+			base := "ws" + strings.TrimPrefix(e.interop[tc.server], "http")
+			ws, err := wsapi.New(base + "/echo?wire=1&id=" + id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// One message at a time, each sent once the last came back.
+			next := 0
+			send := func() {
+				n := sizes[next]
+				ws.SendText(strings.Repeat("wsapi ", n)[:n])
+			}
+			ws.OnOpen(send)
+			ws.OnMessage(func(m wsapi.MessageEvent) {
+				if len(m.Data) != sizes[next] {
+					t.Errorf("echo of %d bytes: %d", sizes[next], len(m.Data))
+				}
+				if next++; next == len(sizes) {
+					ws.Close()
+					return
+				}
+				send()
+			})
+			<-ws.Done()
+			if ce, _ := ws.CloseEvent(); ce.Code != 1005 || !ce.WasClean {
+				t.Errorf("close %+v, want 1005 clean", ce)
+			}
+			envOf := e
+			envOf.server = e.interop[tc.server]
+			lines := observe(envOf, id)
+			var want []string
+			for _, n := range sizes {
+				if slices.Contains(tc.deflated, n) {
+					want = append(want, fmt.Sprintf("recv text %d deflated", n))
+				} else {
+					want = append(want, fmt.Sprintf("recv text %d", n))
+				}
+			}
+			if len(lines) < 1+len(want) || !slices.Equal(lines[1:1+len(want)], want) {
+				t.Errorf("%s saw\n%s\nwant the messages\n%s", tc.server, strings.Join(lines, "\n"), strings.Join(want, "\n"))
+			}
+		})
+	}
+}

@@ -8,6 +8,8 @@
 // and runs until it is killed or its standard input closes. The paths are
 // python_server.py's (/echo, /close, /observe, with ?id=), with
 // /terminate in place of /raise: the server drops TCP (ws.terminate()).
+// With ?wire=1, /echo adds "deflated" to the recv line of a message that
+// came compressed (RSV1), as ws's receiver saw it.
 "use strict";
 
 const { WebSocketServer } = require("ws");
@@ -67,7 +69,10 @@ function connection(ws, req) {
   switch (url.pathname) {
     case "/echo":
       ws.on("message", (data, isBinary) => {
-        record(id, "recv " + (isBinary ? "binary" : "text") + " " + data.length);
+        // The receiver emits a message before it reads the next frame's
+        // header: _compressed (ws's own) is still this message's RSV1.
+        const mark = url.searchParams.get("wire") === "1" && ws._receiver._compressed ? " deflated" : "";
+        record(id, "recv " + (isBinary ? "binary" : "text") + " " + data.length + mark);
         ws.send(data, { binary: isBinary });
       });
       break;

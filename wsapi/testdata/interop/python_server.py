@@ -16,7 +16,9 @@ configuration has the same paths, so that one scenario list covers them:
                               each, once ID's handlers are done; then 1000
 
 and every URL takes ?id=ID, the key of the observation lines (the format
-of wsapi/internal/scenario): request, recv, close, gone.
+of wsapi/internal/scenario): request, recv, close, gone. With ?wire=1,
+/echo adds "deflated" to the recv line of a message that came compressed
+(RSV1), for the native test that checks what the client compresses.
 """
 
 import asyncio
@@ -25,6 +27,8 @@ import sys
 import urllib.parse
 
 import websockets
+from websockets import frames
+from websockets.extensions.permessage_deflate import PerMessageDeflate
 
 CONFIGS = {
     # The defaults: permessage-deflate, answered with
@@ -37,6 +41,30 @@ CONFIGS = {
     "python-subprotocols": {"subprotocols": ["chat.v2"]},
     "python-maxsize": {"max_size": 1024},
 }
+
+_decode = PerMessageDeflate.decode
+
+
+def decode(self, frame, *, max_size=None):
+    """PerMessageDeflate.decode, noting for each message whether its first
+    frame had RSV1, in the order messages are read (ahead of the handler)."""
+    if frame.opcode in (frames.Opcode.TEXT, frames.Opcode.BINARY):
+        if not hasattr(self, "wsapi_rsv1"):
+            self.wsapi_rsv1 = []
+        self.wsapi_rsv1.append(frame.rsv1)
+    return _decode(self, frame, max_size=max_size)
+
+
+PerMessageDeflate.decode = decode
+
+
+def deflated(ws):
+    """Whether the message the handler got last came compressed."""
+    for ext in ws.extensions:
+        if isinstance(ext, PerMessageDeflate) and getattr(ext, "wsapi_rsv1", None):
+            return ext.wsapi_rsv1.pop(0)
+    return False
+
 
 lines = {}  # id -> [observation line]
 active = {}  # id -> number of handlers running
@@ -81,7 +109,8 @@ async def handler(ws):
             async for msg in ws:
                 kind = "text" if isinstance(msg, str) else "binary"
                 n = len(msg.encode()) if kind == "text" else len(msg)
-                record(ident, "recv %s %d" % (kind, n))
+                mark = " deflated" if deflated(ws) and query.get("wire") == "1" else ""
+                record(ident, "recv %s %d%s" % (kind, n, mark))
                 await ws.send(msg)
         except websockets.ConnectionClosed:
             pass
