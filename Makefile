@@ -18,7 +18,8 @@ fuzz:
 	FUZZTIME=$(FUZZTIME) sh ci/fuzz.sh
 
 # record re-records the reference traces from Chrome's and Node's own
-# WebSocket; review the diff before committing it.
+# WebSocket: the scenarios, the interop servers', and (Chrome's) the ports;
+# review the diff before committing it. The ports below 1024 need root.
 record:
 	sh ci/setup.sh
 	go test -count=1 -run '^TestRecord' ./wsapi -record
