@@ -1,5 +1,12 @@
 # The targets call scripts in ci/, which CI runs too.
-.PHONY: test lint fmt record fuzz
+.PHONY: test lint fmt record fuzz vulndb-update
+
+# Every go command of these targets runs on the toolchain that go.mod names
+# (its toolchain line, a Go release with the security fixes we need),
+# downloaded through the module proxy when this machine has an older one,
+# whatever GOTOOLCHAIN the environment sets; `make GOTOOLCHAIN=local ...`
+# insists on the local one.
+export GOTOOLCHAIN = auto
 
 test:
 	sh ci/test.sh
@@ -16,6 +23,13 @@ FUZZTIME ?= 30s
 
 fuzz:
 	FUZZTIME=$(FUZZTIME) sh ci/fuzz.sh
+
+# vulndb-update pins the newest golang.org/x/vulndb the module proxy has,
+# the source of the vulnerability database that make lint builds and
+# checks every module against; run make lint after it and commit the pin.
+vulndb-update:
+	go list -m -f '{{.Version}}' golang.org/x/vulndb@latest >ci/vulndb.version
+	@echo "ci/vulndb.version: $$(cat ci/vulndb.version)"
 
 # record re-records the reference traces from Chrome's and Node's own
 # WebSocket: the scenarios, the interop servers', and (Chrome's) the ports;

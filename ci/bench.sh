@@ -19,7 +19,7 @@ cat /proc/loadavg >"$out/loadavg-start" 2>/dev/null || true
 # The tools and programs, built before anything is timed.
 GOBIN=$(pwd)/.cache/bin go install golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 go build -o "$out/bin/" ./bench/cmd/...
-(cd e2e && go build -o "../$out/bin/chromerun" ./cmd/chromerun)
+(cd cmd/chromerun && go build -o "../../$out/bin/chromerun" .)
 
 status=0
 step() {

@@ -15,7 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/go-wsapi/wsapi/e2e/internal/browser"
+	"github.com/go-wsapi/wsapi/cmd/chromerun/browser"
 
 	"github.com/go-wsapi/wsapi/internal/wstest"
 	"github.com/go-wsapi/wsapi/server"

@@ -3,9 +3,10 @@
 package server
 
 import (
-	"encoding/binary"
 	"net"
 	"sync"
+
+	"github.com/go-wsapi/wsapi/internal/wsframe"
 )
 
 // maxCork is the most a corkWriter holds back: a batch of more goes out
@@ -38,8 +39,8 @@ type corkWriter struct {
 	conn   net.Conn
 	mu     sync.Mutex
 	corked bool
-	buf    *[]byte // from corkPool while corked, else nil
-	rest   uint64  // while corked: bytes of the current frame still to come
+	buf    *[]byte          // from corkPool while corked, else nil
+	frames wsframe.Follower // while corked: the frames written since cork
 }
 
 // cork starts holding frames back. It is called between two frames: the
@@ -48,7 +49,7 @@ type corkWriter struct {
 func (w *corkWriter) cork() {
 	w.mu.Lock()
 	w.corked = true
-	w.rest = 0
+	w.frames = wsframe.Follower{}
 	w.mu.Unlock()
 }
 
@@ -114,35 +115,12 @@ func (w *corkWriter) flushLocked() error {
 // it cannot read whole (never the case with coder/websocket, which
 // flushes after every frame) counts as one: the bytes then go at once.
 func (w *corkWriter) closeFrame(p []byte) bool {
-	for {
-		if uint64(len(p)) <= w.rest {
-			w.rest -= uint64(len(p))
-			return false
-		}
-		p = p[w.rest:]
-		w.rest = 0
-		if p[0]&0x0f == 0x8 || len(p) < 2 {
+	for len(p) > 0 {
+		n, h, ok := w.frames.Advance(p)
+		p = p[n:]
+		if ok && h.Op == wsframe.OpClose {
 			return true
 		}
-		n, h := uint64(p[1]&0x7f), uint64(2)
-		switch n {
-		case 126:
-			if h = 4; len(p) < 4 {
-				return true
-			}
-			n = uint64(binary.BigEndian.Uint16(p[2:]))
-		case 127:
-			if h = 10; len(p) < 10 {
-				return true
-			}
-			n = binary.BigEndian.Uint64(p[2:])
-		}
-		if p[1]&0x80 != 0 {
-			h += 4 // a masking key
-		}
-		if n > 1<<62 {
-			return true
-		}
-		w.rest = h + n
 	}
+	return w.frames.InHeader()
 }

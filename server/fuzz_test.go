@@ -26,6 +26,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/go-wsapi/wsapi/internal/wsframe"
 	"github.com/go-wsapi/wsapi/internal/wstest"
 	"github.com/go-wsapi/wsapi/server"
 )
@@ -300,7 +301,7 @@ func checkServerFrames(r io.Reader) error {
 			return fmt.Errorf("frame %d: a truncated payload of %d bytes", i, n)
 		}
 		fin, rsv, op, p := f.Fin, f.RSV, f.Op, f.Payload
-		if rsv&^wstest.RSV1 != 0 || rsv != 0 && (op == 0 || op >= 8) {
+		if rsv&^wsframe.RSV1 != 0 || rsv != 0 && (op == 0 || op >= 8) {
 			return fmt.Errorf("frame %d: reserved bits %#x on opcode %d", i, rsv, op)
 		}
 		switch op {
@@ -461,7 +462,7 @@ func checkUpgrade(req *http.Request, resp *http.Response) error {
 	if raw, err := base64.StdEncoding.DecodeString(key); err != nil || len(raw) != 16 {
 		return fmt.Errorf("key %q", key)
 	}
-	if got, want := resp.Header.Get("Sec-WebSocket-Accept"), wstest.AcceptKey(key); got != want {
+	if got, want := resp.Header.Get("Sec-WebSocket-Accept"), wsframe.AcceptKey(key); got != want {
 		return fmt.Errorf("Sec-WebSocket-Accept %q, want %q", got, want)
 	}
 	// An empty Origin is none, a native client's; browsers send one

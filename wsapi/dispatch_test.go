@@ -3,8 +3,6 @@ package wsapi_test
 import (
 	"context"
 	"runtime"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,30 +12,14 @@ import (
 // These tests pin the dispatcher's rules where the network is quicker than
 // the code that sets the handlers; they run on all three runtimes.
 
-// collector records events as trace lines.
-type collector struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (c *collector) add(s string) {
-	c.mu.Lock()
-	c.lines = append(c.lines, s)
-	c.mu.Unlock()
-}
-
-func (c *collector) String() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return strings.Join(c.lines, ", ")
-}
-
-func (c *collector) handlers() wsapi.Handlers {
+// textHandlers log each event of a socket in l: a message as its text,
+// a close as its reason.
+func textHandlers(l *eventLog) wsapi.Handlers {
 	return wsapi.Handlers{
-		Open:    func() { c.add("open") },
-		Message: func(m wsapi.MessageEvent) { c.add(m.Text()) },
-		Error:   func(error) { c.add("error") },
-		Close:   func(e wsapi.CloseEvent) { c.add("close " + e.Reason) },
+		Open:    func() { l.add("open") },
+		Message: func(m wsapi.MessageEvent) { l.add(m.Text()) },
+		Error:   func(error) { l.add("error") },
+		Close:   func(e wsapi.CloseEvent) { l.add("close " + e.Reason) },
 	}
 }
 
@@ -61,8 +43,8 @@ func TestSetHandlersAfterEverything(t *testing.T) {
 	if err := wsapi.WaitQueued(ws, 5); err != nil {
 		t.Fatal(err)
 	}
-	var c collector
-	ws.SetHandlers(c.handlers())
+	var c eventLog
+	ws.SetHandlers(textHandlers(&c))
 	waitDone(t, ws)
 	if got, want := c.String(), "open, push 1, push 2, push 3, close done"; got != want {
 		t.Errorf("events %q, want %q", got, want)
@@ -82,8 +64,8 @@ func TestCloseAfterOpenQueued(t *testing.T) {
 		t.Fatal(err)
 	}
 	ws.Close()
-	var c collector
-	ws.SetHandlers(c.handlers())
+	var c eventLog
+	ws.SetHandlers(textHandlers(&c))
 	waitDone(t, ws)
 	if got, want := c.String(), "error, close "; got != want {
 		t.Errorf("events %q, want %q", got, want)
@@ -109,7 +91,7 @@ func TestWaitOpenThenOnMessage(t *testing.T) {
 	if err := ws.WaitOpen(ctx); err != nil {
 		t.Fatal(err)
 	}
-	var c collector
+	var c eventLog
 	ws.OnMessage(func(m wsapi.MessageEvent) { c.add(m.Text()) })
 	waitDone(t, ws)
 	if got, want := c.String(), "push 1, push 2, push 3"; got != want {
@@ -125,8 +107,8 @@ func TestGoexitInHandler(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c collector
-	h := c.handlers()
+	var c eventLog
+	h := textHandlers(&c)
 	h.Message = func(m wsapi.MessageEvent) {
 		c.add(m.Text())
 		if m.Text() == "push 1" {

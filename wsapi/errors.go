@@ -2,8 +2,7 @@ package wsapi
 
 import (
 	"errors"
-	"reflect"
-	"strconv"
+	"fmt"
 )
 
 // The browser's DOMException names, for errors.Is. Every error a method
@@ -55,7 +54,7 @@ type CloseError struct {
 }
 
 func (e *CloseError) Error() string {
-	return "wsapi: socket closed with " + strconv.Itoa(e.Code) + " " + strconv.Quote(e.Reason) + " (clean: " + strconv.FormatBool(e.WasClean) + ")"
+	return fmt.Sprintf("wsapi: socket closed with %d %q (clean: %t)", e.Code, e.Reason, e.WasClean)
 }
 
 // CloseStatus returns the close code carried by err, a *CloseError or an
@@ -68,42 +67,15 @@ func CloseStatus(err error) int {
 	return -1
 }
 
-// The errors of the files that the browser build links are built without
-// fmt, so that the build links as little formatting as it can: string
-// concatenation, strconv for %d and %q, and wrap for %w.
-
-// wrapError is what fmt.Errorf("msg: %w", err) makes.
-type wrapError struct {
-	msg string
-	err error
-}
-
-func (e *wrapError) Error() string { return e.msg }
-
-func (e *wrapError) Unwrap() error { return e.err }
+// The errors are formatted with fmt, which the browser build links anyway
+// (through safejs): formatting them by hand made that build 957 bytes
+// larger gzipped, not smaller (a minimal program, 2026-12-06).
 
 // wrap returns the error "msg: err", which wraps err.
-func wrap(msg string, err error) error {
-	return &wrapError{msg: msg + ": " + err.Error(), err: err}
-}
+func wrap(msg string, err error) error { return fmt.Errorf("%s: %w", msg, err) }
 
-// quoteShort is fmt's %.40q: s quoted, cut after 40 characters.
-func quoteShort(s string) string {
-	n := 0
-	for i := range s {
-		if n == 40 {
-			s = s[:i]
-			break
-		}
-		n++
-	}
-	return strconv.Quote(s)
-}
+// quoteShort quotes s for an error message, cut after 40 characters.
+func quoteShort(s string) string { return fmt.Sprintf("%.40q", s) }
 
-// typeName is fmt's %T.
-func typeName(v any) string {
-	if v == nil {
-		return "<nil>"
-	}
-	return reflect.TypeOf(v).String()
-}
+// typeName names v's type for an error message.
+func typeName(v any) string { return fmt.Sprintf("%T", v) }

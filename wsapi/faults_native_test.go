@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -25,24 +24,6 @@ import (
 // faultWait bounds each wait of these tests: what they wait for takes
 // milliseconds, so a wait this long is a hang.
 const faultWait = 10 * time.Second
-
-// eventLog records a socket's events in order.
-type eventLog struct {
-	mu     sync.Mutex
-	events []string
-}
-
-func (l *eventLog) add(s string) {
-	l.mu.Lock()
-	l.events = append(l.events, s)
-	l.mu.Unlock()
-}
-
-func (l *eventLog) list() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]string(nil), l.events...)
-}
 
 // recordEvents sets handlers on ws that log every event; onOpen, if not nil,
 // runs in the open handler.

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/go-wsapi/wsapi/internal/chromerunbin"
 )
 
 // The third-party servers of the interop suite, each a child process on
@@ -365,7 +367,7 @@ func TestRecordInterop(t *testing.T) {
 	servers, _ := json.Marshal(e.interop)
 	page := e.server + "/files/js/record.html?server=" + e.server + "&dead=" + e.dead +
 		"&list=interop.json&servers=" + url.QueryEscape(string(servers))
-	writeTraces(t, exec.Command(buildChromerun(t), "-url", page), filepath.Join("testdata", "chrome", "interop.json"))
+	writeTraces(t, exec.Command(chromerunbin.Build(t), "-url", page), filepath.Join("testdata", "chrome", "interop.json"))
 
 	node := lookPath(t, "node", "NODE")
 	nodeCmd := exec.Command(node, "--experimental-websocket", "record_node.js", e.server, e.dead, "interop.json", string(servers))

@@ -21,6 +21,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/go-wsapi/wsapi/internal/chromerunbin"
 	"github.com/go-wsapi/wsapi/wsapi"
 )
 
@@ -103,7 +104,7 @@ func TestRecordPorts(t *testing.T) {
 	if len(list) < len(bad)+len(controls) {
 		t.Logf("recording %d of %d ports: the others could not be listened on", len(list), len(bad)+len(controls))
 	}
-	chrome := exec.Command(buildChromerun(t), "-url", e.server+"/files/js/ports.html?ports="+strings.Join(list, ","))
+	chrome := exec.Command(chromerunbin.Build(t), "-url", e.server+"/files/js/ports.html?ports="+strings.Join(list, ","))
 	writeTraces(t, chrome, filepath.Join("testdata", "chrome", "ports.json"))
 }
 

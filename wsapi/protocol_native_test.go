@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-wsapi/wsapi/internal/chromerunbin"
 	"github.com/go-wsapi/wsapi/internal/protocoltest"
 	"github.com/go-wsapi/wsapi/internal/wstest"
 	"github.com/go-wsapi/wsapi/wsapi"
@@ -207,22 +208,7 @@ func clientLabel(c protocoltest.Case, tr protocolTrace) (label, detail string) {
 func protocolDiff(want, got protocolTrace) string {
 	w := append(slices.Clone(want.Events), prefixed("server: ", want.Server)...)
 	g := append(slices.Clone(got.Events), prefixed("server: ", got.Server)...)
-	var b strings.Builder
-	for i := range max(len(w), len(g)) {
-		var a, c string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			c = g[i]
-		}
-		mark := " "
-		if a != c {
-			mark = "!"
-		}
-		fmt.Fprintf(&b, "%s chrome %-45s native %s\n", mark, a, c)
-	}
-	return b.String()
+	return sideBySide("chrome", "native", w, g)
 }
 
 func prefixed(p string, l []string) []string {
@@ -409,7 +395,7 @@ func TestProtocolRecordChrome(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.page = page
-	cmd := exec.Command(buildChromerun(t), "-url", s.http.URL+"/protocol.html")
+	cmd := exec.Command(chromerunbin.Build(t), "-url", s.http.URL+"/protocol.html")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/go-wsapi/wsapi/internal/chromerunbin"
 )
 
 var record = flag.Bool("record", false, "re-record the reference traces (Chrome's and Node's) into testdata")
@@ -29,7 +31,7 @@ func TestRecordTraces(t *testing.T) {
 	}
 	e := scenarioEnv(t)
 	page := e.server + "/files/js/record.html?server=" + e.server + "&dead=" + e.dead
-	chrome := exec.Command(buildChromerun(t), "-url", page)
+	chrome := exec.Command(chromerunbin.Build(t), "-url", page)
 	writeTraces(t, chrome, filepath.Join("testdata", "chrome", "traces.json"))
 
 	node := lookPath(t, "node", "NODE")

@@ -3,16 +3,15 @@
 package wsapi_test
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/go-wsapi/wsapi/internal/chromerunbin"
+	"github.com/go-wsapi/wsapi/wsapitest"
 )
 
 // TestRuntimes runs this package's whole suite again, compiled to
@@ -24,87 +23,34 @@ func TestRuntimes(t *testing.T) {
 		t.Skip("-short: the js/wasm runs take a while")
 	}
 	e := scenarioEnv(t)
-	goroot := goEnv(t, "GOROOT")
-	t.Run("node", func(t *testing.T) {
-		t.Parallel()
-		node := lookPath(t, "node", "NODE")
-		execCmd := node + " --experimental-websocket --stack-size=8192 " + filepath.Join(goroot, "lib", "wasm", "wasm_exec_node.js")
-		runChild(t, e, "node", "node", execCmd)
-	})
-	t.Run("chromium", func(t *testing.T) {
-		t.Parallel()
-		lookPath(t, "chromium", "CHROMIUM")
-		runChild(t, e, "chromium", "chromium", buildChromerun(t), "WSAPI_JS_HELPER=on")
-	})
+	node, chromium := wsapitest.Node, wsapitest.Chromium
+	node.Env = []string{"WSAPI_RUNTIME=node"}
+	chromium.Env = []string{"WSAPI_RUNTIME=chromium", "WSAPI_JS_HELPER=on"}
 	// A page whose policy forbids eval gets no JS helper: the same suite
 	// then runs on the path that sets the socket's handlers one by one.
-	t.Run("chromium-no-eval", func(t *testing.T) {
-		t.Parallel()
-		lookPath(t, "chromium", "CHROMIUM")
-		runChild(t, e, "chromium-no-eval", "chromium", buildChromerun(t), "WSAPI_JS_HELPER=off",
-			"CHROMERUN_CSP=script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'")
+	noEval := wsapitest.Chromium
+	noEval.Name = "chromium-no-eval"
+	noEval.Env = []string{"WSAPI_RUNTIME=chromium", "WSAPI_JS_HELPER=off",
+		"CHROMERUN_CSP=script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'"}
+	wsapitest.Run(t, &wsapitest.Options{
+		Env: []string{"WSAPI_SERVER=" + e.server, "WSAPI_DEAD=" + e.dead,
+			"WSAPI_SUMMARY=", // the child's summary goes to its output only
+			interopEnvVar(),
+		},
+		Runtimes:  []wsapitest.Runtime{node, chromium, noEval},
+		Chromerun: chromerunbin.Build(t),
+		Report:    countScenarios,
 	})
-}
-
-// lookPath finds a program, or skips (fails under CI) when it is missing.
-func lookPath(t *testing.T, name, envVar string) string {
-	t.Helper()
-	if p := os.Getenv(envVar); p != "" {
-		return p
-	}
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if errors.Is(err, exec.ErrNotFound) && os.Getenv("CI") == "" {
-			t.Skipf("%s not found: the %s run is skipped (make test installs it)", name, name)
-		}
-		t.Fatalf("%s: %v", name, err)
-	}
-	return p
-}
-
-func goEnv(t *testing.T, name string) string {
-	out, err := exec.Command("go", "env", name).Output()
-	if err != nil {
-		t.Fatalf("go env %s: %v", name, err)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-// buildChromerun builds the -exec runner from the e2e module, which holds
-// chromedp so that this module does not.
-func buildChromerun(t *testing.T) string {
-	bin := filepath.Join(t.TempDir(), "chromerun")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/chromerun")
-	cmd.Dir = filepath.Join("..", "e2e")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building chromerun: %v\n%s", err, out)
-	}
-	return bin
 }
 
 var resultLine = regexp.MustCompile(`^\s*--- (PASS|FAIL|SKIP): (TestScenarios|TestInterop)/(\S+)`)
 
-// runChild runs `GOOS=js GOARCH=wasm go test -exec execCmd` on this package
-// with the extra environment, holds its traces to runtime rt's and counts
-// its scenario results under name.
-func runChild(t *testing.T, e env, name, rt, execCmd string, extra ...string) {
-	args := []string{"test", "-count=1", "-v", "-exec=" + execCmd, "."}
-	cmd := exec.Command("go", args...)
-	cmd.Env = append(os.Environ(),
-		"GOOS=js", "GOARCH=wasm",
-		"WSAPI_SERVER="+e.server, "WSAPI_DEAD="+e.dead, "WSAPI_RUNTIME="+rt,
-		"WSAPI_SUMMARY=", // the child's summary goes to its output only
-		interopEnvVar(),
-	)
-	cmd.Env = append(cmd.Env, extra...)
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = &out
-	err := cmd.Run()
+// countScenarios counts a run's scenario and interop results for the
+// summary, and fails a run in which no scenario ran.
+func countScenarios(t *testing.T, rt wsapitest.Runtime, output string) {
 	var pass, ran, ipass, iran int
-	sc := bufio.NewScanner(bytes.NewReader(out.Bytes()))
-	for sc.Scan() {
-		m := resultLine.FindStringSubmatch(sc.Text())
+	for line := range strings.Lines(output) {
+		m := resultLine.FindStringSubmatch(line)
 		switch {
 		case m == nil || m[1] == "SKIP":
 		case m[2] == "TestInterop":
@@ -123,12 +69,28 @@ func runChild(t *testing.T, e env, name, rt, execCmd string, extra ...string) {
 		}
 	}
 	countMu.Lock()
-	runtimeCounts[name] = [2]int{pass, ran}
-	interopCounts[name] = [2]int{ipass, iran}
+	runtimeCounts[rt.Name] = [2]int{pass, ran}
+	interopCounts[rt.Name] = [2]int{ipass, iran}
 	countMu.Unlock()
-	if err != nil || ran == 0 {
-		t.Errorf("%s: GOOS=js GOARCH=wasm go %s (%s): %v, %d/%d scenarios passed\n%s", name, strings.Join(args, " "), runtime.Version(), err, pass, ran, out.String())
+	if ran == 0 {
+		t.Errorf("%s: no scenario ran", rt.Name)
 		return
 	}
-	t.Logf("%s: %d/%d scenarios passed, %d/%d interop", name, pass, ran, ipass, iran)
+	t.Logf("%s: %d/%d scenarios passed, %d/%d interop", rt.Name, pass, ran, ipass, iran)
+}
+
+// lookPath finds a program, or skips (fails under CI) when it is missing.
+func lookPath(t *testing.T, name, envVar string) string {
+	t.Helper()
+	if p := os.Getenv(envVar); p != "" {
+		return p
+	}
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if errors.Is(err, exec.ErrNotFound) && os.Getenv("CI") == "" {
+			t.Skipf("%s not found: the %s run is skipped (make test installs it)", name, name)
+		}
+		t.Fatalf("%s: %v", name, err)
+	}
+	return p
 }

@@ -119,10 +119,14 @@ func (r references) check(t *testing.T, sc scenario, got []string, recorder stri
 	}
 }
 
-func traceDiff(want, got []string) string {
+// traceDiff shows an expected trace beside the one a run left, a line an
+// event, with "!" where they differ.
+func traceDiff(want, got []string) string { return sideBySide("want", "got", want, got) }
+
+func sideBySide(wantLabel, gotLabel string, want, got []string) string {
 	var b strings.Builder
-	for i := 0; i < max(len(want), len(got)); i++ {
-		w, g := "", ""
+	for i := range max(len(want), len(got)) {
+		var w, g string
 		if i < len(want) {
 			w = want[i]
 		}
@@ -133,7 +137,7 @@ func traceDiff(want, got []string) string {
 		if w != g {
 			mark = "!"
 		}
-		fmt.Fprintf(&b, "%s want %-50s got %s\n", mark, w, g)
+		fmt.Fprintf(&b, "%s %s %-50s %s %s\n", mark, wantLabel, w, gotLabel, g)
 	}
 	return b.String()
 }

@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"reflect"
 	"slices"
 	"strconv"
@@ -71,71 +70,6 @@ func decode[T any](t *testing.T, name string, data []byte) T {
 var sentinels = map[string]error{
 	"SyntaxError":        ErrSyntax,
 	"InvalidAccessError": ErrInvalidAccess,
-}
-
-// knownURLDiffs are the rows of testdata/chrome/urls.json that parseURL
-// does not match, and why. Each is a SyntaxError here where Chrome accepts
-// the URL: Chrome's IDNA (UTS #46) needs Unicode tables that this package
-// does not carry, and guessing could connect to another host. The test
-// fails if a listed row starts matching, so the list stays honest.
-var knownURLDiffs = map[string]string{
-	"ws://e\u0301.invalid/":              "needs NFC: e and U+0301 compose to é",
-	"ws://ǅ.invalid/":                    "needs UTS 46 mapping outside idnMap (Latin Extended-B)",
-	"ws://ｶﾀｶﾅ.invalid/":                 "needs NFKC: half-width katakana",
-	"ws://ẞ.invalid/":                    "needs UTS 46 mapping outside idnMap (capital sharp s)",
-	"ws://ﬁ.invalid/":                    "needs NFKC: the fi ligature",
-	"ws://xn--bcher-kva.bücher.invalid/": "Chrome decodes and checks punycode labels in an international host; refused here",
-}
-
-// TestParseURLChrome holds parseURL to every URL Chrome was given.
-func TestParseURLChrome(t *testing.T) {
-	rows := decode[[]urlRow](t, "chrome/urls.json", chromeURLs)
-	for _, row := range rows {
-		got, err := parseURL(row.Input)
-		var mismatch string
-		switch {
-		case row.Error != "" && err == nil:
-			mismatch = fmt.Sprintf("= %q, want %s", got, row.Error)
-		case row.Error != "" && !errors.Is(err, sentinels[row.Error]):
-			mismatch = fmt.Sprintf("error %v, want %s", err, row.Error)
-		case row.Error == "" && err != nil:
-			mismatch = fmt.Sprintf("error %v, want %q", err, row.URL)
-		case row.Error == "" && got != row.URL:
-			mismatch = fmt.Sprintf("= %q, want %q", got, row.URL)
-		}
-		if err != nil && !strings.Contains(err.Error(), strconv.Quote(row.Input)) {
-			t.Errorf("parseURL(%q): error %q does not name the input", row.Input, err)
-		}
-		why, known := knownURLDiffs[row.Input]
-		switch {
-		case mismatch != "" && !known:
-			t.Errorf("parseURL(%q) %s", row.Input, mismatch)
-		case mismatch == "" && known:
-			t.Errorf("parseURL(%q) now matches Chrome; remove it from knownURLDiffs (%s)", row.Input, why)
-		case known && (err == nil || !errors.Is(err, ErrSyntax)):
-			t.Errorf("parseURL(%q) = %q, %v: a known difference must be a SyntaxError, never another URL", row.Input, got, err)
-		}
-	}
-	inputs := map[string]bool{}
-	for _, row := range rows {
-		inputs[row.Input] = true
-	}
-	for in := range knownURLDiffs {
-		if !inputs[in] {
-			t.Errorf("knownURLDiffs lists %q, which is not in the recording", in)
-		}
-	}
-}
-
-// TestParseURLNotUTF8 covers what Chrome cannot be asked: bytes that are
-// not UTF-8, anywhere in the URL.
-func TestParseURLNotUTF8(t *testing.T) {
-	for _, in := range []string{"ws://localhost/\xff", "ws://\xc3/", "ws://localhost/?\xed\xa0\x80", "\x80ws://localhost/"} {
-		got, err := parseURL(in)
-		if !errors.Is(err, ErrSyntax) || !strings.Contains(err.Error(), strconv.Quote(in)) {
-			t.Errorf("parseURL(%q) = %q, %v; want a SyntaxError naming it", in, got, err)
-		}
-	}
 }
 
 // TestURLRecordingsMatchInputs fails when an input file was edited but the
@@ -344,5 +278,16 @@ func TestProtocolsAndCloseNodeVsChrome(t *testing.T) {
 	if !reflect.DeepEqual(decode[[]closeRow](t, "chrome/close.json", chromeClose),
 		decode[[]closeRow](t, "node/close.json", nodeClose)) {
 		t.Errorf("Node's close arguments differ from Chrome's")
+	}
+}
+
+// TestNewURLNotUTF8: a URL that is not UTF-8 is a SyntaxError naming it on
+// every backend, before anything connects.
+func TestNewURLNotUTF8(t *testing.T) {
+	for _, in := range []string{"ws://localhost/\xff", "ws://\xc3/", "ws://localhost/?\xed\xa0\x80", "\x80ws://localhost/"} {
+		ws, err := NewWithOptions(in, nil)
+		if !errors.Is(err, ErrSyntax) || !strings.Contains(err.Error(), strconv.Quote(in)) {
+			t.Errorf("NewWithOptions(%q) = %v, %v; want a SyntaxError naming it", in, ws, err)
+		}
 	}
 }

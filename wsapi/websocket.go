@@ -72,6 +72,9 @@ func New(url string, protocols ...string) (*WebSocket, error) {
 // see Options. A nil opts is the same as New(url).
 func NewWithOptions(url string, opts *Options) (*WebSocket, error) {
 	o := opts.clone()
+	if err := checkURLText(url); err != nil {
+		return nil, wrap("wsapi: failed to construct WebSocket", err)
+	}
 	if err := checkProtocols(o.Protocols); err != nil {
 		return nil, wrap("wsapi: failed to construct WebSocket", err)
 	}

@@ -31,6 +31,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-wsapi/wsapi/internal/wsframe"
 	ws "github.com/go-wsapi/wsapi/internal/wstest"
 )
 
@@ -108,11 +109,11 @@ var Families = map[string]string{
 // when it plays the client.
 
 func fr(op byte, fin bool, p []byte) ws.Frame { return ws.Frame{Fin: fin, Op: op, Payload: p} }
-func text(s string) ws.Frame                  { return fr(ws.OpText, true, []byte(s)) }
-func binFrame(b []byte) ws.Frame              { return fr(ws.OpBinary, true, b) }
-func ping(s string) ws.Frame                  { return fr(ws.OpPing, true, []byte(s)) }
-func pong(s string) ws.Frame                  { return fr(ws.OpPong, true, []byte(s)) }
-func closeFrame(p []byte) ws.Frame            { return fr(ws.OpClose, true, p) }
+func text(s string) ws.Frame                  { return fr(wsframe.OpText, true, []byte(s)) }
+func binFrame(b []byte) ws.Frame              { return fr(wsframe.OpBinary, true, b) }
+func ping(s string) ws.Frame                  { return fr(wsframe.OpPing, true, []byte(s)) }
+func pong(s string) ws.Frame                  { return fr(wsframe.OpPong, true, []byte(s)) }
+func closeFrame(p []byte) ws.Frame            { return fr(wsframe.OpClose, true, p) }
 func rsv(f ws.Frame, bits byte) ws.Frame      { f.RSV = bits; return f }
 
 // closeCode is a close payload with code, whatever the code, and reason.
@@ -134,7 +135,7 @@ func fragments(op byte, p []byte, n int) []ws.Frame {
 	var fs []ws.Frame
 	for first := true; first || len(p) > 0; first = false {
 		k := min(n, len(p))
-		o := byte(ws.OpContinuation)
+		o := byte(wsframe.OpContinuation)
 		if first {
 			o = op
 		}
@@ -294,19 +295,19 @@ func reservedBits() []Case {
 	racy := Expect{Replies: []Reply{echoText("small")}, Fail: 1002, NonStrict: echoLost}
 	fail := Expect{Fail: 1002}
 	return []Case{
-		{ID: "3.1", Title: "text with RSV1", Steps: []Step{send(rsv(text("small"), ws.RSV1))}, Want: fail},
+		{ID: "3.1", Title: "text with RSV1", Steps: []Step{send(rsv(text("small"), wsframe.RSV1))}, Want: fail},
 		{ID: "3.2", Title: "text (echoed), then text with RSV2, then a ping",
-			Steps: []Step{sendAwait(1, text("small")), send(rsv(text("small"), ws.RSV2), ping(""))}, Want: echo},
+			Steps: []Step{sendAwait(1, text("small")), send(rsv(text("small"), wsframe.RSV2), ping(""))}, Want: echo},
 		{ID: "3.3", Title: "text, text with RSV1 and RSV2, ping, in one write",
-			Steps: []Step{send(text("small"), rsv(text("small"), ws.RSV1|ws.RSV2), ping(""))}, Want: racy},
+			Steps: []Step{send(text("small"), rsv(text("small"), wsframe.RSV1|wsframe.RSV2), ping(""))}, Want: racy},
 		{ID: "3.4", Title: "text, text with RSV3, ping, written a byte at a time",
-			Steps: []Step{chop(1, text("small"), rsv(text("small"), ws.RSV3), ping(""))}, Want: racy},
-		{ID: "3.5", Title: "binary with RSV1 and RSV3", Steps: []Step{send(rsv(binFrame(binaryOf(8)), ws.RSV1|ws.RSV3))}, Want: fail},
-		{ID: "3.6", Title: "ping with RSV2 and RSV3", Steps: []Step{send(rsv(ping("x"), ws.RSV2|ws.RSV3))}, Want: fail},
+			Steps: []Step{chop(1, text("small"), rsv(text("small"), wsframe.RSV3), ping(""))}, Want: racy},
+		{ID: "3.5", Title: "binary with RSV1 and RSV3", Steps: []Step{send(rsv(binFrame(binaryOf(8)), wsframe.RSV1|wsframe.RSV3))}, Want: fail},
+		{ID: "3.6", Title: "ping with RSV2 and RSV3", Steps: []Step{send(rsv(ping("x"), wsframe.RSV2|wsframe.RSV3))}, Want: fail},
 		{ID: "3.7", Title: "close with all three bits", Steps: []Step{send(rsv(closeFrame(closeCode(1000, "")), 7))}, Want: fail},
-		{ID: "3.8", Title: "pong with RSV1", Steps: []Step{send(rsv(pong("x"), ws.RSV1))}, Want: fail},
+		{ID: "3.8", Title: "pong with RSV1", Steps: []Step{send(rsv(pong("x"), wsframe.RSV1))}, Want: fail},
 		{ID: "3.9", Title: "continuation with RSV2 in a fragmented text",
-			Steps: []Step{send(fr(ws.OpText, false, []byte("frag")), rsv(fr(ws.OpContinuation, true, []byte("ment")), ws.RSV2))}, Want: fail},
+			Steps: []Step{send(fr(wsframe.OpText, false, []byte("frag")), rsv(fr(wsframe.OpContinuation, true, []byte("ment")), wsframe.RSV2))}, Want: fail},
 	}
 }
 
@@ -339,21 +340,21 @@ func opcodes() []Case {
 
 // Family 5: fragmentation, and control frames among fragments.
 func fragmentation() []Case {
-	f1 := fr(ws.OpText, false, []byte("fragment1"))
-	f2 := fr(ws.OpContinuation, true, []byte("fragment2"))
+	f1 := fr(wsframe.OpText, false, []byte("fragment1"))
+	f2 := fr(wsframe.OpContinuation, true, []byte("fragment2"))
 	whole := echoText("fragment1fragment2")
 	p := ping("in between")
-	contFin := fr(ws.OpContinuation, true, []byte("no start"))
-	contMore := fr(ws.OpContinuation, false, []byte("no start"))
+	contFin := fr(wsframe.OpContinuation, true, []byte("no start"))
+	contMore := fr(wsframe.OpContinuation, false, []byte("no start"))
 	after := text("after")
 	fail := Expect{Fail: 1002}
 	fivePart := func() []Step {
 		parts := []string{"one ", "two ", "three ", "four ", "five"}
 		var s []Step
 		for i, part := range parts {
-			op := byte(ws.OpContinuation)
+			op := byte(wsframe.OpContinuation)
 			if i == 0 {
-				op = ws.OpText
+				op = wsframe.OpText
 			}
 			s = append(s, Step{Frames: []ws.Frame{fr(op, i == 4, []byte(part))}, Pause: gap})
 			if i == 1 || i == 3 {
@@ -364,9 +365,9 @@ func fragmentation() []Case {
 	}
 	return []Case{
 		{ID: "5.1", Title: "ping in two fragments",
-			Steps: []Step{send(fr(ws.OpPing, false, []byte("frag")), fr(ws.OpContinuation, true, []byte("mented")))}, Want: fail},
+			Steps: []Step{send(fr(wsframe.OpPing, false, []byte("frag")), fr(wsframe.OpContinuation, true, []byte("mented")))}, Want: fail},
 		{ID: "5.2", Title: "pong in two fragments",
-			Steps: []Step{send(fr(ws.OpPong, false, []byte("frag")), fr(ws.OpContinuation, true, []byte("mented")))}, Want: fail},
+			Steps: []Step{send(fr(wsframe.OpPong, false, []byte("frag")), fr(wsframe.OpContinuation, true, []byte("mented")))}, Want: fail},
 		{ID: "5.3", Title: "text in two fragments", Steps: []Step{send(f1, f2)},
 			Want: Expect{Replies: []Reply{whole}}},
 		{ID: "5.4", Title: "text in two fragments, with a pause between",
@@ -403,12 +404,12 @@ func fragmentation() []Case {
 			Steps: fivePart(),
 			Want:  Expect{Replies: []Reply{pongOf("after part 2"), pongOf("after part 4"), echoText("one two three four five")}}},
 		{ID: "5.20", Title: "binary in three fragments, an unsolicited pong between",
-			Steps: []Step{send(fr(ws.OpBinary, false, []byte{1, 2}), pong("between"), fr(ws.OpContinuation, false, []byte{3}), fr(ws.OpContinuation, true, []byte{4, 5}))},
+			Steps: []Step{send(fr(wsframe.OpBinary, false, []byte{1, 2}), pong("between"), fr(wsframe.OpContinuation, false, []byte{3}), fr(wsframe.OpContinuation, true, []byte{4, 5}))},
 			Want:  Expect{Replies: []Reply{echoBinary([]byte{1, 2, 3, 4, 5})}}},
 		{ID: "5.21", Title: "binary fragment, then a text frame before the binary is finished",
-			Steps: []Step{send(fr(ws.OpBinary, false, []byte{1, 2}), text("text"))}, Want: fail},
+			Steps: []Step{send(fr(wsframe.OpBinary, false, []byte{1, 2}), text("text"))}, Want: fail},
 		{ID: "5.22", Title: "text fragment, then a fragmented ping inside it",
-			Steps: []Step{send(f1, fr(ws.OpPing, false, []byte("frag")), fr(ws.OpContinuation, true, []byte("mented")))}, Want: fail},
+			Steps: []Step{send(f1, fr(wsframe.OpPing, false, []byte("frag")), fr(wsframe.OpContinuation, true, []byte("mented")))}, Want: fail},
 	}
 }
 
@@ -485,28 +486,28 @@ func utf8Cases() []Case {
 	cs := []Case{
 		{ID: "6.1.1", Title: "empty text", Steps: []Step{send(text(""))}, Want: Expect{Replies: []Reply{echoText("")}}},
 		{ID: "6.1.2", Title: "empty text in three empty fragments",
-			Steps: []Step{send(fr(ws.OpText, false, nil), fr(ws.OpContinuation, false, nil), fr(ws.OpContinuation, true, nil))},
+			Steps: []Step{send(fr(wsframe.OpText, false, nil), fr(wsframe.OpContinuation, false, nil), fr(wsframe.OpContinuation, true, nil))},
 			Want:  Expect{Replies: []Reply{echoText("")}}},
 		{ID: "6.1.3", Title: "text in fragments, empty ones first and last",
-			Steps: []Step{send(fr(ws.OpText, false, nil), fr(ws.OpContinuation, false, []byte("middle")), fr(ws.OpContinuation, true, nil))},
+			Steps: []Step{send(fr(wsframe.OpText, false, nil), fr(wsframe.OpContinuation, false, []byte("middle")), fr(wsframe.OpContinuation, true, nil))},
 			Want:  Expect{Replies: []Reply{echoText("middle")}}},
 		{ID: "6.2.1", Title: "valid UTF-8 (Latin)", Steps: []Step{send(text(latin))}, Want: Expect{Replies: []Reply{echoText(latin)}}},
 		{ID: "6.2.2", Title: "valid UTF-8 in two fragments, split between code points",
-			Steps: []Step{send(fr(ws.OpText, false, []byte(latin[:8])), fr(ws.OpContinuation, true, []byte(latin[8:])))},
+			Steps: []Step{send(fr(wsframe.OpText, false, []byte(latin[:8])), fr(wsframe.OpContinuation, true, []byte(latin[8:])))},
 			Want:  Expect{Replies: []Reply{echoText(latin)}}},
 		{ID: "6.2.3", Title: "valid UTF-8 (Latin) in fragments of 1 byte, split inside code points",
-			Steps: []Step{send(fragments(ws.OpText, []byte(latin), 1)...)}, Want: Expect{Replies: []Reply{echoText(latin)}}},
+			Steps: []Step{send(fragments(wsframe.OpText, []byte(latin), 1)...)}, Want: Expect{Replies: []Reply{echoText(latin)}}},
 		{ID: "6.2.4", Title: "valid UTF-8 (Greek) in fragments of 1 byte",
-			Steps: []Step{send(fragments(ws.OpText, []byte(greek), 1)...)}, Want: Expect{Replies: []Reply{echoText(greek)}}},
+			Steps: []Step{send(fragments(wsframe.OpText, []byte(greek), 1)...)}, Want: Expect{Replies: []Reply{echoText(greek)}}},
 		{ID: "6.3.1", Title: "invalid UTF-8 (a surrogate inside Greek)", Steps: []Step{send(text(broken))}, Want: fail},
 		{ID: "6.3.2", Title: "invalid UTF-8 (a surrogate inside Greek) in fragments of 1 byte",
-			Steps: []Step{send(fragments(ws.OpText, []byte(broken), 1)...)}, Want: fail},
+			Steps: []Step{send(fragments(wsframe.OpText, []byte(broken), 1)...)}, Want: fail},
 		failFast("6.4.1", "fail fast: valid fragment, then a fragment past U+10FFFF, a pause, then the rest",
-			[]Step{send(fr(ws.OpText, false, []byte(greek))), {Frames: []ws.Frame{fr(ws.OpContinuation, false, []byte(tooBig))}, Pause: failTime},
-				send(fr(ws.OpContinuation, true, []byte("edited")))}),
+			[]Step{send(fr(wsframe.OpText, false, []byte(greek))), {Frames: []ws.Frame{fr(wsframe.OpContinuation, false, []byte(tooBig))}, Pause: failTime},
+				send(fr(wsframe.OpContinuation, true, []byte("edited")))}),
 		failFast("6.4.2", "fail fast: the bad sequence split across two fragments, a pause, then the rest",
-			[]Step{send(fr(ws.OpText, false, []byte(greek+tooBig[:1]))), {Frames: []ws.Frame{fr(ws.OpContinuation, false, []byte(tooBig[1:]))}, Pause: failTime},
-				send(fr(ws.OpContinuation, true, []byte("edited")))}),
+			[]Step{send(fr(wsframe.OpText, false, []byte(greek+tooBig[:1]))), {Frames: []ws.Frame{fr(wsframe.OpContinuation, false, []byte(tooBig[1:]))}, Pause: failTime},
+				send(fr(wsframe.OpContinuation, true, []byte("edited")))}),
 		failFast("6.4.3", "fail fast inside one frame: the frame up to the bad sequence, a pause, then the rest",
 			[]Step{{Frames: []ws.Frame{text(greek + tooBig + "edited")}, Cut: len(greek) + len(tooBig), Pause: failTime}, {}}),
 		failFast("6.4.4", "fail fast inside one frame: cut inside the bad sequence, after its bad byte",
@@ -522,7 +523,7 @@ func utf8Cases() []Case {
 			c := Case{ID: fmt.Sprintf("6.%d.%d", g, n), Title: u.name}
 			if split {
 				c.Title += ", in fragments of 1 byte"
-				c.Steps = []Step{send(fragments(ws.OpText, []byte(u.s), 1)...)}
+				c.Steps = []Step{send(fragments(wsframe.OpText, []byte(u.s), 1)...)}
 			} else {
 				c.Steps = []Step{send(text(u.s))}
 			}
@@ -553,10 +554,10 @@ func closing() []Case {
 		{ID: "7.1.3", Title: "close, then a ping: no pong", Steps: []Step{send(c1000, ping("after close"))}},
 		{ID: "7.1.4", Title: "close, then text: no echo", Steps: []Step{send(c1000, text("after close"))}},
 		{ID: "7.1.5", Title: "text fragment, close, then the rest: no echo",
-			Steps: []Step{send(fr(ws.OpText, false, []byte("fragment1")), c1000, fr(ws.OpContinuation, true, []byte("fragment2")))}},
+			Steps: []Step{send(fr(wsframe.OpText, false, []byte("fragment1")), c1000, fr(wsframe.OpContinuation, true, []byte("fragment2")))}},
 		{ID: "7.1.6", Title: "close, then TCP FIN at once", Steps: []Step{{Frames: []ws.Frame{c1000}, CloseWrite: true}}},
 		{ID: "7.3.1", Title: "close with no payload", Steps: []Step{send(closeFrame([]byte{}))},
-			Want: Expect{CloseReply: []int{ws.NoStatus, 1000}}},
+			Want: Expect{CloseReply: []int{wsframe.NoStatus, 1000}}},
 		{ID: "7.3.2", Title: "close with a 1-byte payload", Steps: []Step{send(closeFrame([]byte{0x03}))}, Want: fail},
 		{ID: "7.3.3", Title: "close 1000 without a reason", Steps: []Step{send(c1000)}},
 		{ID: "7.3.4", Title: "close 1000 with a reason", Steps: []Step{send(closeFrame(closeCode(1000, "Hello World!")))}},

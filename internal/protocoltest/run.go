@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/go-wsapi/wsapi/internal/wsframe"
 	"github.com/go-wsapi/wsapi/internal/wstest"
 )
 
@@ -91,7 +92,7 @@ type Reply struct {
 
 // CloseFrame is the peer's close frame.
 type CloseFrame struct {
-	Code   int // wstest.NoStatus for an empty payload
+	Code   int // wsframe.NoStatus for an empty payload
 	Reason string
 	Bad    bool // a payload of 1 byte, which cannot hold a code
 }
@@ -292,7 +293,7 @@ func (t *tester) play(c Case) {
 		b := t.pending
 		t.pending = nil
 		for _, f := range s.Frames {
-			if f.Op == wstest.OpClose {
+			if f.Op == wsframe.OpClose {
 				t.mu.Lock()
 				t.sentClose = true
 				t.mu.Unlock()
@@ -367,7 +368,7 @@ func (t *tester) finish(c Case) {
 	t.sentClose = t.sentClose || closeNow
 	t.mu.Unlock()
 	if closeNow {
-		t.write(wstest.Frame{Fin: true, Op: wstest.OpClose, Payload: wstest.ClosePayload(1000, "")})
+		t.write(wstest.Frame{Fin: true, Op: wsframe.OpClose, Payload: wsframe.ClosePayload(1000, "")})
 	}
 	t.waitFor(WaitReply, func() bool { return t.obs.Close != nil || t.obs.EOF })
 
@@ -376,13 +377,13 @@ func (t *tester) finish(c Case) {
 	t.sentClose = true
 	p := []byte{}
 	if answer && !t.obs.Close.Bad {
-		p = wstest.ClosePayload(t.obs.Close.Code, "")
+		p = wsframe.ClosePayload(t.obs.Close.Code, "")
 	}
 	t.mu.Unlock()
 	if answer {
 		// Answer the peer's close with its code, as an endpoint must (RFC
 		// 6455 section 5.5.1); a close of 1 byte gets an empty one.
-		t.write(wstest.Frame{Fin: true, Op: wstest.OpClose, Payload: p})
+		t.write(wstest.Frame{Fin: true, Op: wsframe.OpClose, Payload: p})
 	}
 	t.mu.Lock()
 	exchanged := t.obs.Close != nil
@@ -459,27 +460,27 @@ func (t *tester) read() {
 			}
 			var r *Reply
 			switch f.Op {
-			case wstest.OpText, wstest.OpBinary:
+			case wsframe.OpText, wsframe.OpBinary:
 				msgOp, msg = f.Op, append([]byte(nil), f.Payload...)
-			case wstest.OpContinuation:
+			case wsframe.OpContinuation:
 				msg = append(msg, f.Payload...)
-			case wstest.OpPing:
+			case wsframe.OpPing:
 				r = &Reply{Kind: "ping", Data: f.Payload}
-			case wstest.OpPong:
+			case wsframe.OpPong:
 				r = &Reply{Kind: "pong", Data: f.Payload}
-			case wstest.OpClose:
+			case wsframe.OpClose:
 				if t.obs.Close != nil {
 					r = &Reply{Kind: "close", Data: f.Payload}
 					break
 				}
-				code, reason, ok := wstest.ParseClose(f.Payload)
+				code, reason, ok := wsframe.ParseClose(f.Payload)
 				t.obs.Close = &CloseFrame{Code: code, Reason: reason, Bad: !ok}
 				t.obs.CloseFirst = !t.sentClose
 				t.closed = true
 				return
 			}
-			if f.Fin && msgOp != 0 && (f.Op == wstest.OpText || f.Op == wstest.OpBinary || f.Op == wstest.OpContinuation) {
-				kind := map[byte]string{wstest.OpText: "text", wstest.OpBinary: "binary"}[msgOp]
+			if f.Fin && msgOp != 0 && (f.Op == wsframe.OpText || f.Op == wsframe.OpBinary || f.Op == wsframe.OpContinuation) {
+				kind := map[byte]string{wsframe.OpText: "text", wsframe.OpBinary: "binary"}[msgOp]
 				r = &Reply{Kind: kind, Data: msg}
 				msgOp, msg = 0, nil
 			}
@@ -523,13 +524,13 @@ func (t *tester) check(f wstest.Frame, msgOp byte) string {
 		return "unmasked frame from the client"
 	case f.RSV != 0:
 		return fmt.Sprintf("reserved bits %03b", f.RSV)
-	case f.Op > wstest.OpBinary && f.Op < wstest.OpClose || f.Op > wstest.OpPong:
+	case f.Op > wsframe.OpBinary && f.Op < wsframe.OpClose || f.Op > wsframe.OpPong:
 		return fmt.Sprintf("reserved opcode %d", f.Op)
 	case f.IsControl() && (!f.Fin || len(f.Payload) > 125):
 		return fmt.Sprintf("bad control frame (fin %t, %d bytes)", f.Fin, len(f.Payload))
-	case f.Op == wstest.OpContinuation && msgOp == 0:
+	case f.Op == wsframe.OpContinuation && msgOp == 0:
 		return "continuation without a message"
-	case (f.Op == wstest.OpText || f.Op == wstest.OpBinary) && msgOp != 0:
+	case (f.Op == wsframe.OpText || f.Op == wsframe.OpBinary) && msgOp != 0:
 		return "new message inside a fragmented one"
 	}
 	return ""

@@ -13,32 +13,15 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
-	"crypto/sha1"
 	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"strings"
-)
 
-// Opcodes, RFC 6455 section 5.2. 3-7 and 11-15 are reserved.
-const (
-	OpContinuation byte = 0x0
-	OpText         byte = 0x1
-	OpBinary       byte = 0x2
-	OpClose        byte = 0x8
-	OpPing         byte = 0x9
-	OpPong         byte = 0xA
-)
-
-// The reserved bits, as they sit in Frame.RSV.
-const (
-	RSV1 byte = 4
-	RSV2 byte = 2
-	RSV3 byte = 1
+	"github.com/go-wsapi/wsapi/internal/wsframe"
 )
 
 // Frame is one frame as it goes on the wire.
@@ -56,33 +39,19 @@ type Frame struct {
 // opcode (11-15).
 func (f Frame) IsControl() bool { return f.Op&0x8 != 0 }
 
+// Header is f's header.
+func (f Frame) Header() wsframe.Header {
+	return wsframe.Header{Fin: f.Fin, RSV: f.RSV, Op: f.Op, Masked: f.Masked, Mask: f.Mask, Length: uint64(len(f.Payload))}
+}
+
 // Append appends f's wire form to b, masking the payload if f.Masked. The
 // length takes the shortest of the three encodings, as RFC 6455 requires.
 func (f Frame) Append(b []byte) []byte {
-	b0 := f.Op&0x0F | f.RSV&7<<4
-	if f.Fin {
-		b0 |= 0x80
-	}
-	var m byte
+	b = f.Header().Append(b)
+	n := len(b)
+	b = append(b, f.Payload...)
 	if f.Masked {
-		m = 0x80
-	}
-	switch n := len(f.Payload); {
-	case n <= 125:
-		b = append(b, b0, m|byte(n))
-	case n <= 0xFFFF:
-		b = append(b, b0, m|126)
-		b = binary.BigEndian.AppendUint16(b, uint16(n))
-	default:
-		b = append(b, b0, m|127)
-		b = binary.BigEndian.AppendUint64(b, uint64(n))
-	}
-	if !f.Masked {
-		return append(b, f.Payload...)
-	}
-	b = append(b, f.Mask[:]...)
-	for i, c := range f.Payload {
-		b = append(b, c^f.Mask[i%4])
+		wsframe.Mask(f.Mask, 0, b[n:])
 	}
 	return b
 }
@@ -122,33 +91,17 @@ func ReadFrame(r io.Reader, limit int64) (Frame, error) {
 // the payload's length, for the caller to read with ReadPayload or to skip.
 // It returns io.EOF only for an end before the first byte.
 func ReadHeader(r io.Reader) (f Frame, n uint64, err error) {
-	var h [8]byte
-	if _, err := io.ReadFull(r, h[:2]); err != nil {
+	var b [wsframe.MaxHeaderLen]byte
+	if _, err := io.ReadFull(r, b[:2]); err != nil {
 		return f, 0, err
 	}
-	f.Fin = h[0]&0x80 != 0
-	f.RSV = h[0] >> 4 & 7
-	f.Op = h[0] & 0x0F
-	f.Masked = h[1]&0x80 != 0
-	n = uint64(h[1] & 0x7F)
-	switch n {
-	case 126:
-		if _, err := io.ReadFull(r, h[:2]); err != nil {
-			return f, 0, noEOF(err)
-		}
-		n = uint64(binary.BigEndian.Uint16(h[:2]))
-	case 127:
-		if _, err := io.ReadFull(r, h[:8]); err != nil {
-			return f, 0, noEOF(err)
-		}
-		n = binary.BigEndian.Uint64(h[:8])
+	hl := wsframe.Len(b[1])
+	if _, err := io.ReadFull(r, b[2:hl]); err != nil {
+		return f, 0, noEOF(err)
 	}
-	if f.Masked {
-		if _, err := io.ReadFull(r, f.Mask[:]); err != nil {
-			return f, 0, noEOF(err)
-		}
-	}
-	return f, n, nil
+	h, _, _ := wsframe.Decode(b[:hl])
+	f = Frame{Fin: h.Fin, RSV: h.RSV, Op: h.Op, Masked: h.Masked, Mask: h.Mask}
+	return f, h.Length, nil
 }
 
 // ReadPayload reads the n bytes of f's payload into f.Payload, unmasked.
@@ -158,9 +111,7 @@ func (f *Frame) ReadPayload(r io.Reader, n uint64) error {
 		return noEOF(err)
 	}
 	if f.Masked {
-		for i := range f.Payload {
-			f.Payload[i] ^= f.Mask[i%4]
-		}
+		wsframe.Mask(f.Mask, 0, f.Payload)
 	}
 	return nil
 }
@@ -172,43 +123,6 @@ func noEOF(err error) error {
 		return io.ErrUnexpectedEOF
 	}
 	return err
-}
-
-// NoStatus is the close code that stands for "no status": a close frame
-// with an empty payload.
-const NoStatus = 1005
-
-// ClosePayload is the payload of a close frame with code and reason; code
-// NoStatus with an empty reason gives an empty payload. Any other code is
-// written as given, valid or not.
-func ClosePayload(code int, reason string) []byte {
-	if code == NoStatus && reason == "" {
-		return []byte{}
-	}
-	return append(binary.BigEndian.AppendUint16(nil, uint16(code)), reason...)
-}
-
-// ParseClose splits a close payload into its code and reason: NoStatus for
-// an empty payload, and ok false for a payload of one byte, which cannot
-// hold a code.
-func ParseClose(p []byte) (code int, reason string, ok bool) {
-	switch len(p) {
-	case 0:
-		return NoStatus, "", true
-	case 1:
-		return 0, "", false
-	}
-	return int(binary.BigEndian.Uint16(p)), string(p[2:]), true
-}
-
-// acceptGUID is RFC 6455's fixed GUID for Sec-WebSocket-Accept.
-const acceptGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-
-// AcceptKey is the Sec-WebSocket-Accept value for a Sec-WebSocket-Key:
-// base64 of the SHA-1 of the key with the protocol's GUID appended.
-func AcceptKey(key string) string {
-	h := sha1.Sum([]byte(key + acceptGUID))
-	return base64.StdEncoding.EncodeToString(h[:])
 }
 
 // NewKey returns a fresh Sec-WebSocket-Key: 16 random bytes in base64.
@@ -260,8 +174,8 @@ func handshake(conn net.Conn, host, path string, header http.Header) (*bufio.Rea
 	if resp.StatusCode != http.StatusSwitchingProtocols {
 		return nil, fmt.Errorf("status %s", resp.Status)
 	}
-	if got := resp.Header.Get("Sec-WebSocket-Accept"); got != AcceptKey(key) {
-		return nil, fmt.Errorf("Sec-WebSocket-Accept %q, want %q", got, AcceptKey(key))
+	if got := resp.Header.Get("Sec-WebSocket-Accept"); got != wsframe.AcceptKey(key) {
+		return nil, fmt.Errorf("Sec-WebSocket-Accept %q, want %q", got, wsframe.AcceptKey(key))
 	}
 	return br, nil
 }
@@ -281,7 +195,7 @@ func Upgrade(w http.ResponseWriter, r *http.Request, header http.Header) (net.Co
 		return nil, nil, fmt.Errorf("failed to hijack: %w", err)
 	}
 	fmt.Fprintf(brw, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
-		"Sec-WebSocket-Accept: %s\r\n", AcceptKey(key))
+		"Sec-WebSocket-Accept: %s\r\n", wsframe.AcceptKey(key))
 	header.Write(brw)
 	brw.WriteString("\r\n")
 	if err := brw.Flush(); err != nil {

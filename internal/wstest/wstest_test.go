@@ -13,20 +13,15 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// TestAcceptKey checks the example of RFC 6455 section 1.3.
-func TestAcceptKey(t *testing.T) {
-	if got, want := AcceptKey("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="; got != want {
-		t.Errorf("AcceptKey = %q, want %q", got, want)
-	}
-}
+	"github.com/go-wsapi/wsapi/internal/wsframe"
+)
 
 func TestFrameRoundTrip(t *testing.T) {
 	for _, n := range []int{0, 1, 125, 126, 127, 65535, 65536, 70000} {
 		for _, masked := range []bool{false, true} {
 			p := bytes.Repeat([]byte{0xA5, 0x00, 0xFF}, n/3+1)[:n]
-			f := Frame{Fin: n%2 == 0, RSV: RSV1 | RSV3, Op: OpBinary, Masked: masked, Mask: [4]byte{1, 2, 3, 4}, Payload: p}
+			f := Frame{Fin: n%2 == 0, RSV: wsframe.RSV1 | wsframe.RSV3, Op: wsframe.OpBinary, Masked: masked, Mask: [4]byte{1, 2, 3, 4}, Payload: p}
 			b := f.Append(nil)
 			header := map[bool]int{false: 2, true: 6}[masked]
 			switch {
@@ -53,7 +48,7 @@ func TestFrameRoundTrip(t *testing.T) {
 }
 
 func TestReadFrameErrors(t *testing.T) {
-	b := Frame{Fin: true, Op: OpText, Payload: make([]byte, 200)}.Append(nil)
+	b := Frame{Fin: true, Op: wsframe.OpText, Payload: make([]byte, 200)}.Append(nil)
 	if _, err := ReadFrame(bytes.NewReader(b), 100); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("over the limit: %v", err)
 	}
@@ -62,25 +57,6 @@ func TestReadFrameErrors(t *testing.T) {
 	}
 	if _, err := ReadFrame(bytes.NewReader(nil), 1000); err != io.EOF {
 		t.Errorf("between frames: %v, want io.EOF", err)
-	}
-}
-
-func TestClose(t *testing.T) {
-	for _, tc := range []struct {
-		p      []byte
-		code   int
-		reason string
-		ok     bool
-	}{
-		{ClosePayload(NoStatus, ""), NoStatus, "", true},
-		{ClosePayload(1000, "bye"), 1000, "bye", true},
-		{ClosePayload(0, ""), 0, "", true},
-		{[]byte{3}, 0, "", false},
-	} {
-		code, reason, ok := ParseClose(tc.p)
-		if code != tc.code || reason != tc.reason || ok != tc.ok {
-			t.Errorf("ParseClose(%x) = %d %q %t, want %d %q %t", tc.p, code, reason, ok, tc.code, tc.reason, tc.ok)
-		}
 	}
 }
 
@@ -96,7 +72,7 @@ func TestHandshake(t *testing.T) {
 		defer conn.Close()
 		f, err := ReadFrame(br, 1000)
 		if err == nil {
-			_, err = conn.Write(Frame{Fin: true, Op: OpText, Payload: f.Payload}.Append(nil))
+			_, err = conn.Write(Frame{Fin: true, Op: wsframe.OpText, Payload: f.Payload}.Append(nil))
 		}
 		done <- err
 	}))
@@ -109,7 +85,7 @@ func TestHandshake(t *testing.T) {
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(5 * time.Second))
-	conn.Write(Frame{Fin: true, Op: OpText, Masked: true, Mask: [4]byte{9, 8, 7, 6}, Payload: []byte("hello")}.Append(nil))
+	conn.Write(Frame{Fin: true, Op: wsframe.OpText, Masked: true, Mask: [4]byte{9, 8, 7, 6}, Payload: []byte("hello")}.Append(nil))
 	f, err := ReadFrame(bufio.NewReader(br), 1000)
 	if err != nil || string(f.Payload) != "hello" || f.Masked {
 		t.Errorf("echo %+v, %v", f, err)

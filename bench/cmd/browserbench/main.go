@@ -11,7 +11,7 @@
 // own server (package server, on 127.0.0.1; the read limit raised to
 // 2 MiB for the 1 MiB case and the rate limit off, both of which would
 // otherwise close the connection), and opens the page with chromerun
-// (e2e/cmd/chromerun, built here unless -chromerun names it), which keeps
+// (cmd/chromerun, built here unless -chromerun names it), which keeps
 // DevTools' Network domain off and copies the page's console here. The
 // page (bench/browser/index.html) runs each case in batches, JavaScript,
 // Go through wsapi, and Go through syscall/js alone ("raw", no wsapi: the
@@ -54,7 +54,7 @@ import (
 
 type config struct {
 	root      string // the repository: the module's directory
-	chromerun string // the runner; built from root/e2e when empty
+	chromerun string // the runner; built from root/cmd/chromerun when empty
 	batches   int
 	minMs     int // the least time of a JavaScript batch
 	max       int // cap on a batch's message count; 0 for none
@@ -63,7 +63,7 @@ type config struct {
 
 func main() {
 	var cfg config
-	flag.StringVar(&cfg.chromerun, "chromerun", "", "the chromerun `binary` (default: built from e2e/cmd/chromerun)")
+	flag.StringVar(&cfg.chromerun, "chromerun", "", "the chromerun `binary` (default: built from cmd/chromerun)")
 	flag.IntVar(&cfg.batches, "batches", 7, "batches per side and case")
 	flag.IntVar(&cfg.minMs, "ms", 250, "the least `milliseconds` a JavaScript batch takes; sets the batch size")
 	jsonOut := flag.String("json", "", "write the results to this `file` for benchreport")
@@ -137,7 +137,7 @@ func run(ctx context.Context, cfg config, log *os.File) (*result, error) {
 	runner := cfg.chromerun
 	if runner == "" {
 		runner = filepath.Join(tmp, "chromerun")
-		if err := goCmd(ctx, filepath.Join(cfg.root, "e2e"), nil, "build", "-o", runner, "./cmd/chromerun"); err != nil {
+		if err := goCmd(ctx, filepath.Join(cfg.root, "cmd", "chromerun"), nil, "build", "-o", runner, "."); err != nil {
 			return nil, err
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/go-wsapi/wsapi/internal/wsframe"
 	"github.com/go-wsapi/wsapi/internal/wstest"
 )
 
@@ -57,19 +58,19 @@ func (ss *session) deflate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		switch h.Op {
-		case wstest.OpPing:
-			_ = send(wstest.OpPong, h.Payload)
+		case wsframe.OpPing:
+			_ = send(wsframe.OpPong, h.Payload)
 			continue
-		case wstest.OpPong:
+		case wsframe.OpPong:
 			continue
-		case wstest.OpClose:
+		case wsframe.OpClose:
 			ss.recordClose(h.Payload)
-			if err := send(wstest.OpClose, h.Payload); err != nil {
+			if err := send(wsframe.OpClose, h.Payload); err != nil {
 				ss.logf("deflate close reply: %v", err)
 			}
 			return
-		case wstest.OpText, wstest.OpBinary:
-			msg, msgOp, compressed = msg[:0], h.Op, h.RSV&wstest.RSV1 != 0
+		case wsframe.OpText, wsframe.OpBinary:
+			msg, msgOp, compressed = msg[:0], h.Op, h.RSV&wsframe.RSV1 != 0
 		}
 		msg = append(msg, h.Payload...)
 		if !h.Fin {
@@ -84,7 +85,7 @@ func (ss *session) deflate(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		kind := "text"
-		if msgOp == wstest.OpBinary {
+		if msgOp == wsframe.OpBinary {
 			kind = "binary"
 		}
 		if wire && compressed {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/go-wsapi/wsapi/internal/wstest"
+	"github.com/go-wsapi/wsapi/internal/wsframe"
 )
 
 // acceptOptions are the polite endpoints' options. Origins are not checked:
@@ -187,7 +187,7 @@ func closeParams(r *http.Request) (uint16, string, error) {
 // client's and records it. The handler returning closes TCP, which is the
 // server's job once both close frames have crossed.
 func (ss *session) serverClose(conn net.Conn, brw *bufio.ReadWriter, payload []byte) {
-	if err := writeFrame(brw.Writer, wstest.OpClose, payload); err != nil {
+	if err := writeFrame(brw.Writer, wsframe.OpClose, payload); err != nil {
 		ss.logf("write close: %v", err)
 	}
 	_ = conn.SetReadDeadline(time.Now().Add(ss.s.closeWait))
@@ -273,7 +273,7 @@ func (ss *session) push(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for i := 1; i <= n; i++ {
-		if err := writeFrame(brw.Writer, wstest.OpText, fmt.Appendf(nil, "push %d", i)); err != nil {
+		if err := writeFrame(brw.Writer, wsframe.OpText, fmt.Appendf(nil, "push %d", i)); err != nil {
 			ss.logf("push: %v", err)
 			break
 		}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/go-wsapi/wsapi/internal/wsframe"
 	"github.com/go-wsapi/wsapi/internal/wstest"
 )
 
@@ -69,7 +70,7 @@ func writeHandshake(bw *bufio.Writer, r *http.Request, reply handshakeReply) err
 	fmt.Fprintf(bw, "HTTP/1.1 101 Switching Protocols\r\n"+
 		"Upgrade: websocket\r\n"+
 		"Connection: Upgrade\r\n"+
-		"Sec-WebSocket-Accept: %s\r\n", wstest.AcceptKey(key))
+		"Sec-WebSocket-Accept: %s\r\n", wsframe.AcceptKey(key))
 	if reply.protocol != nil {
 		fmt.Fprintf(bw, "Sec-WebSocket-Protocol: %s\r\n", *reply.protocol)
 	}
@@ -90,10 +91,10 @@ func writeFrame(bw *bufio.Writer, opcode byte, payload []byte) error {
 // 1005 (no status) gives an empty payload, whatever the reason, as no
 // status is on the wire.
 func closePayload(code uint16, reason string) []byte {
-	if code == wstest.NoStatus {
+	if code == wsframe.NoStatus {
 		return nil
 	}
-	return wstest.ClosePayload(int(code), reason)
+	return wsframe.ClosePayload(int(code), reason)
 }
 
 // readControlPayload reads the payload of a control frame of n bytes.
@@ -111,7 +112,7 @@ var errBadFrame = errors.New("bad frame")
 
 func checkFrame(h wstest.Frame, n uint64) error {
 	switch h.Op {
-	case wstest.OpContinuation, wstest.OpText, wstest.OpBinary, wstest.OpClose, wstest.OpPing, wstest.OpPong:
+	case wsframe.OpContinuation, wsframe.OpText, wsframe.OpBinary, wsframe.OpClose, wsframe.OpPing, wsframe.OpPong:
 	default:
 		return fmt.Errorf("%w: opcode %#x", errBadFrame, h.Op)
 	}
@@ -131,7 +132,7 @@ func (ss *session) readUntilClose(br *bufio.Reader, bw *bufio.Writer, echoClose 
 	send := func(opcode byte, p []byte) error { return writeFrame(bw, opcode, p) }
 	p, ok := ss.readClientClose(br, send)
 	if ok && echoClose {
-		if err := send(wstest.OpClose, p); err != nil {
+		if err := send(wsframe.OpClose, p); err != nil {
 			ss.logf("raw close reply: %v", err)
 		}
 	}
@@ -154,7 +155,7 @@ func (ss *session) readClientClose(br *bufio.Reader, send func(opcode byte, p []
 			return nil, false
 		}
 		switch h.Op {
-		case wstest.OpClose, wstest.OpPing, wstest.OpPong:
+		case wsframe.OpClose, wsframe.OpPing, wsframe.OpPong:
 			p, err := readControlPayload(br, &h, n)
 			if err != nil {
 				ss.logf("raw read: %v", err)
@@ -162,17 +163,17 @@ func (ss *session) readClientClose(br *bufio.Reader, send func(opcode byte, p []
 				return nil, false
 			}
 			switch h.Op {
-			case wstest.OpPing:
-				if err := send(wstest.OpPong, p); err != nil {
+			case wsframe.OpPing:
+				if err := send(wsframe.OpPong, p); err != nil {
 					ss.logf("raw pong: %v", err)
 				}
 				continue
-			case wstest.OpPong:
+			case wsframe.OpPong:
 				continue
 			}
 			ss.recordClose(p)
 			return p, true
-		case wstest.OpText, wstest.OpBinary:
+		case wsframe.OpText, wsframe.OpBinary:
 			msgOpcode, msgLen = h.Op, 0
 		}
 		msgLen += n
@@ -183,7 +184,7 @@ func (ss *session) readClientClose(br *bufio.Reader, send func(opcode byte, p []
 		}
 		if h.Fin {
 			kind := "text"
-			if msgOpcode == wstest.OpBinary {
+			if msgOpcode == wsframe.OpBinary {
 				kind = "binary"
 			}
 			ss.record("recv %s %d", kind, msgLen)

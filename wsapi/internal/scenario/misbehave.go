@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-wsapi/wsapi/internal/wsframe"
 	"github.com/go-wsapi/wsapi/internal/wstest"
 )
 
@@ -39,8 +40,8 @@ type frameSpec struct {
 }
 
 var opcodeNames = map[string]byte{
-	"cont": wstest.OpContinuation, "text": wstest.OpText, "binary": wstest.OpBinary,
-	"close": wstest.OpClose, "ping": wstest.OpPing, "pong": wstest.OpPong,
+	"cont": wsframe.OpContinuation, "text": wsframe.OpText, "binary": wsframe.OpBinary,
+	"close": wsframe.OpClose, "ping": wsframe.OpPing, "pong": wsframe.OpPong,
 }
 
 var modifierBits = map[string]byte{"nofin": 0x80, "rsv1": 0x40, "rsv2": 0x20, "rsv3": 0x10}
@@ -85,7 +86,7 @@ func parseFrameSpec(s string) (frameSpec, error) {
 			return f, fmt.Errorf("bad hex %q", arg)
 		}
 		f.payload = p
-	case code == wstest.OpClose && hasArg:
+	case code == wsframe.OpClose && hasArg:
 		c, reason, _ := strings.Cut(arg, ":")
 		n, err := strconv.ParseUint(c, 10, 16)
 		if err != nil {
@@ -111,7 +112,7 @@ func (ss *session) sendFrames(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		out = wstest.Raw(f.first, f.masked, f.payload).Append(out)
-		sentClose = sentClose || f.first&0x0F == wstest.OpClose
+		sentClose = sentClose || f.first&0x0F == wsframe.OpClose
 	}
 	_, brw, ok := ss.rawAccept(w, r, handshakeReply{})
 	if !ok {
@@ -143,7 +144,7 @@ func (ss *session) reset(w http.ResponseWriter, r *http.Request) {
 		ss.record("gone")
 		return
 	}
-	ss.record("recv %s %d", map[byte]string{wstest.OpText: "text", wstest.OpBinary: "binary"}[h.Op], n)
+	ss.record("recv %s %d", map[byte]string{wsframe.OpText: "text", wsframe.OpBinary: "binary"}[h.Op], n)
 	if tc, ok := conn.(*net.TCPConn); ok {
 		_ = tc.SetLinger(0)
 	}
@@ -189,7 +190,7 @@ func (ss *session) flood(w http.ResponseWriter, r *http.Request) {
 			default:
 			}
 			mu.Lock()
-			err := writeFrame(brw.Writer, wstest.OpText, fmt.Appendf(nil, "flood %d", i))
+			err := writeFrame(brw.Writer, wsframe.OpText, fmt.Appendf(nil, "flood %d", i))
 			mu.Unlock()
 			if err != nil {
 				return
@@ -213,7 +214,7 @@ func (ss *session) flood(w http.ResponseWriter, r *http.Request) {
 	}
 	// The handler returning then closes TCP, as the server of a finished
 	// closing handshake should.
-	if err := send(wstest.OpClose, closePayload(code, reason)); err != nil {
+	if err := send(wsframe.OpClose, closePayload(code, reason)); err != nil {
 		ss.logf("flood close: %v", err)
 	}
 }

@@ -17,7 +17,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/go-wsapi/wsapi/internal/wstest"
+	"github.com/go-wsapi/wsapi/internal/wsframe"
 )
 
 func TestParseFrameSpec(t *testing.T) {
@@ -106,7 +106,7 @@ func TestSendFrames(t *testing.T) {
 		t.Errorf("frames %+v, want %+v", got, want)
 	}
 	// The server sent a close frame: the client's is not echoed.
-	rc.send(true, wstest.OpClose, []byte{0x0f, 0xa0})
+	rc.send(true, wsframe.OpClose, []byte{0x0f, 0xa0})
 	if _, err := rc.br.ReadByte(); err != io.EOF {
 		t.Errorf("after the client's close: %v, want EOF", err)
 	}
@@ -114,11 +114,11 @@ func TestSendFrames(t *testing.T) {
 
 	// Without a close frame among them, the client's close is echoed.
 	rc = dialRaw(t, ws, "/send?id=s2&f=binary*3")
-	if op, p := rc.recv(); op != wstest.OpBinary || string(p) != "xxx" {
+	if op, p := rc.recv(); op != wsframe.OpBinary || string(p) != "xxx" {
 		t.Fatalf("got %d %q", op, p)
 	}
-	rc.send(true, wstest.OpClose, []byte{0x03, 0xe8})
-	if op, p := rc.recv(); op != wstest.OpClose || string(p) != "\x03\xe8" {
+	rc.send(true, wsframe.OpClose, []byte{0x03, 0xe8})
+	if op, p := rc.recv(); op != wsframe.OpClose || string(p) != "\x03\xe8" {
 		t.Fatalf("got %d %q, want the close echoed", op, p)
 	}
 	checkLines(t, observe(t, ws, "s2"), `request protocols="" extensions=""`, `close 1000 ""`)
@@ -135,7 +135,7 @@ func TestPickReply(t *testing.T) {
 	if got := resp.Header.Values("Sec-WebSocket-Extensions"); len(got) != 1 || got[0] != "x-foo; a=1" {
 		t.Errorf("extensions %q", got)
 	}
-	if got := resp.Header.Get("Sec-WebSocket-Accept"); got == "" || got == wstest.AcceptKey("dGhlIHNhbXBsZSBub25jZQ==") {
+	if got := resp.Header.Get("Sec-WebSocket-Accept"); got == "" || got == wsframe.AcceptKey("dGhlIHNhbXBsZSBub25jZQ==") {
 		t.Errorf("accept %q, want a wrong one", got)
 	}
 	if _, ok := resp.Header["Sec-Websocket-Protocol"]; ok {
@@ -192,17 +192,17 @@ func TestFlood(t *testing.T) {
 	ws := testServer(t, nil)
 	rc := dialRaw(t, ws, "/flood?id=f&reason=server")
 	for i := 1; i <= 3; i++ {
-		if op, p := rc.recv(); op != wstest.OpText || string(p) != fmt.Sprintf("flood %d", i) {
+		if op, p := rc.recv(); op != wsframe.OpText || string(p) != fmt.Sprintf("flood %d", i) {
 			t.Fatalf("got %d %q", op, p)
 		}
 	}
-	rc.send(true, wstest.OpClose, append(binary.BigEndian.AppendUint16(nil, 1000), "client"...))
+	rc.send(true, wsframe.OpClose, append(binary.BigEndian.AppendUint16(nil, 1000), "client"...))
 	for {
 		op, p := rc.recv()
-		if op == wstest.OpText {
+		if op == wsframe.OpText {
 			continue
 		}
-		if op != wstest.OpClose || string(p) != "\x03\xe8server" {
+		if op != wsframe.OpClose || string(p) != "\x03\xe8server" {
 			t.Fatalf("got %d %q, want close 1000 server", op, p)
 		}
 		break
@@ -213,8 +213,8 @@ func TestFlood(t *testing.T) {
 func TestHold(t *testing.T) {
 	ws := testServer(t, nil)
 	rc := dialRaw(t, ws, "/hold?id=h")
-	rc.send(true, wstest.OpText, []byte("abc"))
-	rc.send(true, wstest.OpClose, nil)
+	rc.send(true, wsframe.OpText, []byte("abc"))
+	rc.send(true, wsframe.OpClose, nil)
 	_ = rc.conn.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
 	if _, err := rc.br.ReadByte(); !errors.Is(err, syscall.EAGAIN) && !isTimeout(err) {
 		t.Errorf("after the client's close: %v, want nothing", err)

@@ -23,6 +23,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/go-wsapi/wsapi/internal/wsframe"
 	"github.com/go-wsapi/wsapi/internal/wstest"
 )
 
@@ -495,7 +496,7 @@ func TestDeadURL(t *testing.T) {
 
 func TestAcceptKey(t *testing.T) {
 	// The example of RFC 6455 section 1.3.
-	if got := wstest.AcceptKey("dGhlIHNhbXBsZSBub25jZQ=="); got != "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" {
+	if got := wsframe.AcceptKey("dGhlIHNhbXBsZSBub25jZQ=="); got != "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" {
 		t.Errorf("acceptKey: %q", got)
 	}
 }
@@ -544,26 +545,26 @@ func TestRawFrames(t *testing.T) {
 	ws := testServer(t, nil)
 
 	rc := dialRaw(t, ws, "/pick?id=raw1")
-	rc.send(false, wstest.OpText, []byte("ab"))
-	rc.send(false, wstest.OpContinuation, []byte("cd"))
-	rc.send(true, wstest.OpPing, []byte("p"))
-	if op, p := rc.recv(); op != wstest.OpPong || string(p) != "p" {
+	rc.send(false, wsframe.OpText, []byte("ab"))
+	rc.send(false, wsframe.OpContinuation, []byte("cd"))
+	rc.send(true, wsframe.OpPing, []byte("p"))
+	if op, p := rc.recv(); op != wsframe.OpPong || string(p) != "p" {
 		t.Fatalf("got opcode %d %q, want pong", op, p)
 	}
-	rc.send(true, wstest.OpContinuation, []byte("e"))
-	rc.send(true, wstest.OpBinary, nil)
-	rc.send(true, wstest.OpClose, binary.BigEndian.AppendUint16(nil, 3001))
-	if op, p := rc.recv(); op != wstest.OpClose || binary.BigEndian.Uint16(p) != 3001 || len(p) != 2 {
+	rc.send(true, wsframe.OpContinuation, []byte("e"))
+	rc.send(true, wsframe.OpBinary, nil)
+	rc.send(true, wsframe.OpClose, binary.BigEndian.AppendUint16(nil, 3001))
+	if op, p := rc.recv(); op != wsframe.OpClose || binary.BigEndian.Uint16(p) != 3001 || len(p) != 2 {
 		t.Fatalf("got opcode %d %q, want the close frame echoed", op, p)
 	}
 	checkLines(t, observe(t, ws, "raw1"),
 		`request protocols="" extensions=""`, "recv text 5", "recv binary 0", `close 3001 ""`)
 
 	rc = dialRaw(t, ws, "/close-empty?id=raw2")
-	if op, p := rc.recv(); op != wstest.OpClose || len(p) != 0 {
+	if op, p := rc.recv(); op != wsframe.OpClose || len(p) != 0 {
 		t.Fatalf("got opcode %d %q, want an empty close frame", op, p)
 	}
-	rc.send(true, wstest.OpClose, []byte{3})
+	rc.send(true, wsframe.OpClose, []byte{3})
 	checkLines(t, observe(t, ws, "raw2"), `request protocols="" extensions=""`, `bad close "\x03"`)
 }
 

@@ -2,14 +2,32 @@
 // Chromium, copies the page's console to stdout and stderr, and exits with
 // the code that the page reports. It uses the generic API of chromedp v0.22.
 //
+// Install it with
+//
+//	go install github.com/go-wsapi/wsapi/cmd/chromerun@latest
+//
 // As a go test runner, it serves the test binary, wasm_exec.js and a page
 // that starts the program, on 127.0.0.1:
 //
 //	GOOS=js GOARCH=wasm go test -exec=chromerun ./...
 //
-// The program gets os.Args [base name of the binary, args...] and only the
-// variables WSAPI_*, GO*, HOME and TMPDIR: wasm_exec.js gives argv and env
-// 8 KiB in all.
+// The program gets os.Args [base name of the binary, args...], so go
+// test's flags (-test.run, -test.v, ...) reach the test binary, and the
+// whole environment, unfiltered, as under Node, plus CHROMERUN_ORIGIN: the
+// Origin of the page, http://127.0.0.1:port. wasm_exec.js gives argv and
+// the environment 8 KiB in all; chromerun says which variables are the
+// largest when they do not fit. Package wsapitest
+// (github.com/go-wsapi/wsapi/wsapitest) runs a package's tests through
+// chromerun and Node from one native go test.
+//
+// # Origin and ports
+//
+// The page's WebSockets and fetches carry its Origin, which natively and
+// in Node they do not. A server that checks the Origin (coder/websocket's
+// Accept does unless told otherwise) answers the browser 403: let it accept
+// the pattern "127.0.0.1:*" in tests, or tell it $CHROMERUN_ORIGIN. Chrome
+// also refuses, with no request sent, to connect to ports it deems unsafe
+// (6000, 6665-6669, 10080 and others): give test servers port 0.
 //
 // With -url it opens a page that someone else serves:
 //
@@ -28,6 +46,9 @@
 // With $CHROMERUN_CSP set, the page that starts the program is served with
 // that Content-Security-Policy, to run a program as a page with a strict
 // policy would (one without 'unsafe-eval', say).
+//
+// chromerun -find prints the path of the browser it would drive, or exits
+// 127 when there is none: a test can skip its browser run then.
 //
 // A run that lasts longer than -timeout (default $CHROMERUN_TIMEOUT, else
 // 10m) exits 1. Without a browser ($CHROMIUM, else chromium or
@@ -64,7 +85,7 @@ import (
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"github.com/go-wsapi/wsapi/e2e/internal/browser"
+	"github.com/go-wsapi/wsapi/cmd/chromerun/browser"
 )
 
 //go:embed index.html
@@ -88,11 +109,21 @@ func run() int {
 	}
 	timeout := flag.Duration("timeout", defTimeout, "end the run with exit code 1 after this `duration`")
 	pageURL := flag.String("url", "", "open this page instead of running a wasm program")
+	find := flag.Bool("find", false, "print the browser's path and exit, 127 if there is none")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: chromerun [-timeout d] prog [args...]   (prog: a GOOS=js binary)\n       chromerun [-timeout d] -url URL\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	if *find {
+		p, err := browser.Find()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "chromerun:", err)
+			return 127
+		}
+		fmt.Println(p)
+		return 0
+	}
 	if (*pageURL == "") == (flag.NArg() == 0) {
 		flag.Usage()
 		return 2
@@ -137,15 +168,25 @@ func serveProgram(prog string, args []string) (string, error) {
 	if _, err := os.Stat(wasmExec); err != nil {
 		return "", fmt.Errorf("failed to find wasm_exec.js: %w", err)
 	}
-	// A few variables only: argv and env share 8 KiB of wasm memory.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	origin := "http://" + ln.Addr().String()
+	// The whole environment, as Node's wasm_exec_node.js passes it, and
+	// the page's Origin, for servers that check it.
 	env := map[string]string{}
 	for _, kv := range os.Environ() {
 		k, v, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "WSAPI_") || strings.HasPrefix(k, "GO") || k == "HOME" || k == "TMPDIR" {
-			env[k] = v
-		}
+		env[k] = v
 	}
-	cfg := map[string]any{"argv": append([]string{filepath.Base(prog)}, args...), "env": env}
+	env["CHROMERUN_ORIGIN"] = origin
+	argv := append([]string{filepath.Base(prog)}, args...)
+	if err := checkArgSize(argv, env); err != nil {
+		ln.Close()
+		return "", err
+	}
+	cfg := map[string]any{"argv": argv, "env": env}
 	csp := os.Getenv("CHROMERUN_CSP")
 
 	mux := http.NewServeMux()
@@ -164,12 +205,8 @@ func serveProgram(prog string, args []string) (string, error) {
 		w.Header().Set("Content-Type", "application/wasm")
 		http.ServeFile(w, r, prog)
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
 	go http.Serve(ln, mux)
-	return "http://" + ln.Addr().String() + "/", nil
+	return origin + "/", nil
 }
 
 // goroot finds the GOROOT of the go command that runs us: go test puts its

@@ -1,6 +1,7 @@
-// Package browser finds the Chromium that the e2e tests and chromerun drive,
-// and says how to start it, so that every one of them starts it the same
-// way.
+// Package browser finds the Chromium that chromerun drives, and says how
+// to start it with chromedp. The e2e tests of github.com/go-wsapi/wsapi
+// start it through this package too, so that every one of them starts it
+// the same way.
 package browser
 
 import (

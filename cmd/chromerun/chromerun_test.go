@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-wsapi/wsapi/e2e/internal/browser"
+	"github.com/go-wsapi/wsapi/cmd/chromerun/browser"
 )
 
 // progSource is the wasm program under test. Its first argument picks how
@@ -22,11 +22,12 @@ const progSource = `package main
 import (
 	"fmt"
 	"os"
+	"strings"
 )
 
 func main() {
 	fmt.Println("args", os.Args)
-	fmt.Println("env", os.Getenv("WSAPI_CHROMERUN_TEST"), os.Getenv("NOT_PASSED"))
+	fmt.Println("env", os.Getenv("WSAPI_CHROMERUN_TEST"), os.Getenv("PLAIN_VAR"), strings.HasPrefix(os.Getenv("CHROMERUN_ORIGIN"), "http://127.0.0.1:"))
 	fmt.Fprintln(os.Stderr, "to stderr")
 	for i := range 50 {
 		fmt.Println("line", i)
@@ -73,7 +74,7 @@ func TestChromerun(t *testing.T) {
 		stderr     string
 		stdoutTail string
 	}{
-		{"pass", 0, []string{"args [prog.wasm pass x]\n", "env 42 \n", lines.String()}, "to stderr\n", ""},
+		{"pass", 0, []string{"args [prog.wasm pass x]\n", "env 42 passed true\n", lines.String()}, "to stderr\n", ""},
 		{"fail", 3, []string{lines.String()}, "to stderr\n", "no newline\n"},
 		{"panic", 2, []string{lines.String()}, "panic: boom", ""},
 	} {
@@ -115,6 +116,15 @@ func TestChromerun(t *testing.T) {
 			t.Errorf("got code %d, stdout %q, stderr %q; want 5, %q, %q", code, stdout, stderr, "a 1\n", "b\n")
 		}
 	})
+	// wasm_exec.js has 8 KiB for argv and the environment: chromerun says
+	// which variable does not fit, where the page would only throw.
+	t.Run("env-too-big", func(t *testing.T) {
+		t.Parallel()
+		code, _, stderr := runChromerunEnv(t, []string{"BIG_VAR=" + strings.Repeat("x", 9000)}, runner, prog, "pass")
+		if code != 1 || !strings.Contains(stderr, "BIG_VAR (9008 bytes)") {
+			t.Errorf("got code %d, stderr %q; want 1 and BIG_VAR named", code, stderr)
+		}
+	})
 	t.Run("page-throw", func(t *testing.T) {
 		t.Parallel()
 		code, _, stderr := runChromerun(t, runner, "-url", srv.URL+"/throw")
@@ -124,11 +134,91 @@ func TestChromerun(t *testing.T) {
 	})
 }
 
+// testSource is a package whose test binary chromerun runs as go test
+// -exec does, with go test's flags.
+const testSource = `package prog
+
+import (
+	"os"
+	"testing"
+)
+
+func TestA(t *testing.T) { t.Log("A ran") }
+
+func TestB(t *testing.T) {
+	if os.Getenv("FAIL_B") != "" {
+		t.Error("B failed")
+	}
+	t.Log("B ran")
+}
+`
+
+// TestChromerunTestFlags runs a test binary with -test.run and -test.v, as
+// go test -exec does: the flags reach it, and its exit code is chromerun's.
+func TestChromerunTestFlags(t *testing.T) {
+	if _, err := browser.Find(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI needs Chromium: %v", err)
+		}
+		t.Skipf("skipping: %v (install chromium or set CHROMIUM)", err)
+	}
+	dir := t.TempDir()
+	runner := filepath.Join(dir, "chromerun")
+	goBuild(t, ".", nil, "-o", runner, ".")
+	src := filepath.Join(dir, "prog")
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(src, "go.mod"), "module prog\n\ngo 1.26\n")
+	writeFile(t, filepath.Join(src, "prog_test.go"), testSource)
+	prog := filepath.Join(dir, "prog.test")
+	cmd := exec.Command("go", "test", "-c", "-o", prog, ".")
+	cmd.Dir = src
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go test -c: %v\n%s", err, out)
+	}
+	for _, tc := range []struct {
+		env    string
+		code   int
+		want   []string
+		absent string
+	}{
+		{"FAIL_B=", 0, []string{"=== RUN   TestB", "B ran", "--- PASS: TestB"}, "TestA"},
+		{"FAIL_B=1", 1, []string{"B failed", "--- FAIL: TestB"}, "TestA"},
+	} {
+		t.Run(tc.env, func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := runChromerunEnv(t, []string{tc.env}, runner, prog, "-test.run=TestB", "-test.v")
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d", code, tc.code)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(stdout, want) {
+					t.Errorf("stdout lacks %q", want)
+				}
+			}
+			if strings.Contains(stdout, tc.absent) {
+				t.Errorf("stdout has %q: -test.run did not reach the test binary", tc.absent)
+			}
+			if t.Failed() {
+				t.Logf("stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			}
+		})
+	}
+}
+
 // runChromerun runs chromerun and returns its exit code and output.
 func runChromerun(t *testing.T, runner string, args ...string) (int, string, string) {
 	t.Helper()
+	return runChromerunEnv(t, []string{"WSAPI_CHROMERUN_TEST=42", "PLAIN_VAR=passed"}, runner, args...)
+}
+
+// runChromerunEnv runs chromerun with env added to ours.
+func runChromerunEnv(t *testing.T, env []string, runner string, args ...string) (int, string, string) {
+	t.Helper()
 	cmd := exec.CommandContext(t.Context(), runner, append([]string{"-timeout", "1m"}, args...)...)
-	cmd.Env = append(os.Environ(), "WSAPI_CHROMERUN_TEST=42", "NOT_PASSED=1")
+	cmd.Env = append(os.Environ(), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

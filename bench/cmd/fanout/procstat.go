@@ -1,0 +1,67 @@
+//go:build !js
+
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// cpuTimes returns the CPU seconds (user and system) used so far by the
+// process pid and by this one, and by the whole machine (all but idle and
+// iowait), from /proc.
+func cpuTimes(pid int) ([3]float64, error) {
+	var t [3]float64
+	for i, p := range []string{strconv.Itoa(pid), "self"} {
+		b, err := os.ReadFile("/proc/" + p + "/stat")
+		if err != nil {
+			return t, err
+		}
+		// Fields after the command, which is in parentheses: utime and
+		// stime are the 14th and 15th of the line, in clock ticks.
+		f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+		if len(f) < 13 {
+			return t, errors.New("short /proc/pid/stat")
+		}
+		u, _ := strconv.ParseFloat(f[11], 64)
+		s, _ := strconv.ParseFloat(f[12], 64)
+		t[i] = (u + s) / clockTicks
+	}
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return t, err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line) // cpu user nice system idle iowait irq softirq steal ...
+	for i, v := range f[1:] {
+		if i == 3 || i == 4 {
+			continue
+		}
+		n, _ := strconv.ParseFloat(v, 64)
+		t[2] += n / clockTicks
+	}
+	return t, nil
+}
+
+// writeCalls returns how many write system calls the process pid has
+// made so far (syscw of /proc/pid/io): with the deliveries, it tells how
+// well the server batches its writes, a figure that a busy machine does
+// not blur as it does times.
+func writeCalls(pid int) (int64, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/io")
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "syscw:"); ok {
+			return strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		}
+	}
+	return 0, errors.New("no syscw in /proc/pid/io")
+}
+
+// clockTicks is USER_HZ, 100 on every Linux that Go runs on.
+const clockTicks = 100

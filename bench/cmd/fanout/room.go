@@ -1,0 +1,347 @@
+//go:build !js
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/go-wsapi/wsapi/bench/internal/benchsrv"
+)
+
+// room is the run's state: the server, the publisher and the receivers.
+type room struct {
+	cfg       config
+	child     *benchsrv.Child
+	pub       *publisher
+	normal    *benchsrv.Dialer
+	slow      *benchsrv.Dialer
+	receivers []*receiver
+	nicks     int
+	syncs     int64
+	phases    int
+	log       io.Writer
+}
+
+func (r *room) close() {
+	// Stopping the server first spares it the leaves of everyone.
+	r.child.Stop()
+	if r.pub != nil {
+		r.pub.conn.CloseNow()
+	}
+	for _, rc := range r.receivers {
+		rc.conn.CloseNow()
+	}
+}
+
+// grow joins receivers until n read and 1% (at least one) of them are
+// designated to stall; those closed by an earlier stalled phase are
+// replaced. It returns once every receiver has read all the joins.
+func (r *room) grow(ctx context.Context, n int) error {
+	wantStalled := max(1, n/100)
+	wantNormal := n - wantStalled
+	var normal, stalled int
+	alive := r.receivers[:0]
+	for _, rc := range r.receivers {
+		select {
+		case <-rc.done:
+			continue // closed by the server
+		default:
+		}
+		alive = append(alive, rc)
+		if rc.stalled {
+			stalled++
+		} else {
+			normal++
+		}
+	}
+	r.receivers = alive
+
+	kinds := slices.Repeat([]bool{false}, wantNormal-normal)
+	kinds = append(kinds, slices.Repeat([]bool{true}, wantStalled-stalled)...)
+	// Joins come in batches, each followed by a sync that all read
+	// before the next batch dials: the server closes a member whose
+	// queue of 64 messages is full, and the room grows no faster than
+	// its members read. (The joins of a batch are announced together.)
+	for len(kinds) > 0 {
+		batch := kinds[:min(joinBatch, len(kinds))]
+		kinds = kinds[len(batch):]
+		if err := r.join(ctx, batch); err != nil {
+			return err
+		}
+		if err := r.sync(ctx, func(rc *receiver) bool { return true }, time.Minute); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// joinBatch is how many receivers join at once.
+const joinBatch = 32
+
+// join connects a receiver for each of stalled, at once; true makes one
+// that stalls in stalled phases.
+func (r *room) join(ctx context.Context, stalled []bool) error {
+	type joined struct {
+		rc  *receiver
+		err error
+	}
+	res := make(chan joined, len(stalled))
+	for _, st := range stalled {
+		r.nicks++
+		nick, d := "r"+strconv.Itoa(r.nicks), r.normal
+		if st {
+			nick, d = "s"+strconv.Itoa(r.nicks), r.slow
+		}
+		go func() {
+			c, err := d.Dial(ctx, r.child.WSURL("/ws/chat?nick="+nick))
+			if err != nil {
+				res <- joined{err: err}
+				return
+			}
+			rc := &receiver{conn: c, nick: nick, stalled: st, resume: make(chan struct{}), done: make(chan struct{})}
+			welcome := make(chan struct{})
+			rc.welcome = welcome
+			go rc.read()
+			// The server joins it to the room after the handshake.
+			select {
+			case <-welcome:
+				res <- joined{rc: rc}
+			case <-rc.done:
+				res <- joined{err: fmt.Errorf("%s: closed before its welcome: %w", nick, rc.err)}
+			case <-time.After(time.Minute):
+				res <- joined{err: fmt.Errorf("%s: no welcome in a minute", nick)}
+			}
+		}()
+	}
+	var errs []error
+	for range stalled {
+		j := <-res
+		if j.err != nil {
+			errs = append(errs, j.err)
+		} else {
+			r.receivers = append(r.receivers, j.rc)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// sync has the publisher say a sync message, and waits until every
+// receiver that want picks, and that is still connected, has read it.
+func (r *room) sync(ctx context.Context, want func(*receiver) bool, limit time.Duration) error {
+	r.syncs++
+	k := r.syncs
+	if err := r.pub.say(ctx, "sync "+strconv.FormatInt(k, 10)); err != nil {
+		return fmt.Errorf("failed to send sync: %w", r.pub.why(err))
+	}
+	deadline := time.Now().Add(limit)
+	for {
+		waiting := 0
+		for _, rc := range r.receivers {
+			if !want(rc) || rc.synced.Load() >= k {
+				continue
+			}
+			select {
+			case <-rc.done:
+				continue
+			default:
+				waiting++
+			}
+		}
+		if waiting == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d receivers did not read sync %d in %v", waiting, k, limit)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// measure runs one phase: the publisher talks for cfg.duration, or, with
+// stall, until the server has closed every stalled receiver (at least
+// cfg.duration, at most cfg.stallMax). With profile set, a CPU profile of
+// the server over the phase is written there.
+func (r *room) measure(ctx context.Context, stall bool, profile string) (*phase, error) {
+	id := r.phases
+	r.phases++
+	if id >= maxPhases {
+		return nil, errors.New("too many phases")
+	}
+	ph := &phase{}
+	var reading []*receiver
+	stalled := map[string]*receiver{}
+	for _, rc := range r.receivers {
+		select {
+		case <-rc.done:
+			continue
+		default:
+		}
+		if stall && rc.stalled {
+			stalled[rc.nick] = rc
+		} else {
+			reading = append(reading, rc)
+		}
+	}
+	ph.receivers, ph.stalled = len(reading), len(stalled)
+	// Leaves from before belong to nobody here.
+	for len(r.pub.leaves) > 0 {
+		<-r.pub.leaves
+	}
+
+	var profErr chan error
+	if profile != "" {
+		profErr = make(chan error, 1)
+		go func() {
+			secs := int(r.cfg.duration / time.Second)
+			b, err := r.child.Get(ctx, "/debug/pprof/profile?seconds="+strconv.Itoa(max(secs, 1)))
+			if err == nil {
+				err = os.WriteFile(profile, b, 0o644)
+			}
+			profErr <- err
+		}()
+	}
+	cpu0, cpuErr := cpuTimes(r.child.Pid())
+	writes0, writesErr := writeCalls(r.child.Pid())
+	start := time.Now()
+	for _, rc := range stalled {
+		rc.pause.Store(true)
+	}
+	tick := time.NewTicker(r.cfg.interval)
+	defer tick.Stop()
+	kicked := map[string]bool{}
+talk:
+	for {
+		el := time.Since(start)
+		if el >= r.cfg.stallMax || el >= r.cfg.duration && len(kicked) == len(stalled) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-r.pub.done:
+			ph.pubClosed = true
+			fmt.Fprintf(r.log, "fanout: the server closed the publisher: %v\n", r.pub.err)
+			break talk
+		case nick := <-r.pub.leaves:
+			if rc, ok := stalled[nick]; ok && !kicked[nick] {
+				if len(kicked) == 0 {
+					ph.firstKick = time.Since(start)
+				}
+				kicked[nick] = true
+				ph.kickedBy = time.Since(start)
+				rc.unpause() // read what is left, and the close frame
+			}
+		case <-tick.C:
+			if err := r.pub.say(ctx, stamp(id, now())); err != nil {
+				select {
+				case <-r.pub.done:
+					ph.pubClosed = true
+					break talk
+				case <-time.After(time.Second):
+				}
+				return nil, fmt.Errorf("publisher: %w", err)
+			}
+			ph.sent++
+		}
+	}
+	ph.elapsed = time.Since(start)
+	if ph.pubClosed {
+		// No sync without a publisher: end every connection and take
+		// what arrived.
+		for _, rc := range r.receivers {
+			rc.conn.CloseNow()
+			rc.unpause()
+		}
+		for _, rc := range r.receivers {
+			select {
+			case <-rc.done:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+	} else if err := r.sync(ctx, func(rc *receiver) bool { return stalled[rc.nick] == nil }, time.Minute); err != nil {
+		return nil, err
+	}
+	if cpu1, err := cpuTimes(r.child.Pid()); err == nil && cpuErr == nil {
+		secs := time.Since(start).Seconds()
+		ph.serverSecs = cpu1[0] - cpu0[0]
+		ph.serverCPU = ph.serverSecs / secs
+		ph.clientCPU = (cpu1[1] - cpu0[1]) / secs
+		ph.busyCPU = (cpu1[2] - cpu0[2]) / secs
+	}
+	ph.serverWrites = -1
+	if writes1, err := writeCalls(r.child.Pid()); err == nil && writesErr == nil {
+		ph.serverWrites = writes1 - writes0
+	}
+
+	var around, away []int32
+	for _, rc := range reading {
+		select {
+		case <-rc.done:
+			if !ph.pubClosed {
+				ph.lost++
+			}
+		default:
+		}
+		// sync read it, after the phase's messages, or the read loop
+		// has ended: its slice is complete.
+		ph.lat = append(ph.lat, rc.lat[id]...)
+		if len(kicked) > 0 {
+			from := start.Sub(base) + ph.firstKick - 100*time.Millisecond
+			to := start.Sub(base) + ph.kickedBy + 400*time.Millisecond
+			for i, l := range rc.lat[id] {
+				if t := time.Duration(rc.sentAt[id][i]) * time.Millisecond; from <= t && t <= to {
+					around = append(around, l)
+				} else {
+					away = append(away, l)
+				}
+			}
+		}
+		rc.lat[id], rc.sentAt[id] = nil, nil
+	}
+	slices.Sort(ph.lat)
+	ph.p99Around, ph.p99Away = p99(around), p99(away)
+	ph.expected = ph.sent * ph.receivers
+	if ph.pubClosed {
+		ph.lost = ph.receivers // all cut, one way or the other
+	}
+
+	for nick, rc := range stalled {
+		if !kicked[nick] {
+			if !ph.pubClosed {
+				// The server kept it: let it read again, it stays.
+				rc.pause.Store(false)
+				rc.unpause()
+			}
+			continue
+		}
+		select {
+		case <-rc.done:
+			ph.kicked++
+			if websocket.CloseStatus(rc.err) == websocket.StatusPolicyViolation {
+				ph.kicked1008++
+			}
+		case <-time.After(10 * time.Second):
+			fmt.Fprintf(r.log, "fanout: %s left the room but its connection stayed open\n", nick)
+		}
+	}
+	if profErr != nil {
+		if err := <-profErr; err != nil {
+			return nil, err
+		}
+	}
+	return ph, nil
+}

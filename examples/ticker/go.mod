@@ -1,0 +1,12 @@
+module example.com/ticker
+
+go 1.26
+
+toolchain go1.26.10
+
+require github.com/go-wsapi/wsapi v0.0.0-00010101000000-000000000000
+
+require (
+	github.com/coder/websocket v1.8.15 // indirect
+	github.com/hack-pad/safejs v0.1.0 // indirect
+)
