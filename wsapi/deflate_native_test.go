@@ -53,18 +53,7 @@ func TestDeflateOnTheWire(t *testing.T) {
 			if ws.Extensions() != tc.ext {
 				t.Errorf("Extensions() = %q, want the server's %q", ws.Extensions(), tc.ext)
 			}
-			lines := observe(e, id)
-			var want []string
-			for _, n := range sizes {
-				if slices.Contains(tc.deflated, n) {
-					want = append(want, fmt.Sprintf("recv text %d deflated", n))
-				} else {
-					want = append(want, fmt.Sprintf("recv text %d", n))
-				}
-			}
-			if len(lines) < 1+len(want) || !slices.Equal(lines[1:1+len(want)], want) {
-				t.Errorf("server saw\n%s\nwant the messages\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
-			}
+			checkDeflated(t, "the server", observe(e, id), sizes, tc.deflated)
 		})
 	}
 }
@@ -120,18 +109,25 @@ func TestDeflateOnTheWireInterop(t *testing.T) {
 			}
 			envOf := e
 			envOf.server = e.interop[tc.server]
-			lines := observe(envOf, id)
-			var want []string
-			for _, n := range sizes {
-				if slices.Contains(tc.deflated, n) {
-					want = append(want, fmt.Sprintf("recv text %d deflated", n))
-				} else {
-					want = append(want, fmt.Sprintf("recv text %d", n))
-				}
-			}
-			if len(lines) < 1+len(want) || !slices.Equal(lines[1:1+len(want)], want) {
-				t.Errorf("%s saw\n%s\nwant the messages\n%s", tc.server, strings.Join(lines, "\n"), strings.Join(want, "\n"))
-			}
+			checkDeflated(t, tc.server, observe(envOf, id), sizes, tc.deflated)
 		})
+	}
+}
+
+// checkDeflated holds a server's observation lines (request, then one
+// recv line a message, with ?wire=1) to the text messages of sizes, of
+// which those in deflated came compressed.
+func checkDeflated(t *testing.T, server string, lines []string, sizes, deflated []int) {
+	t.Helper()
+	var want []string
+	for _, n := range sizes {
+		if slices.Contains(deflated, n) {
+			want = append(want, fmt.Sprintf("recv text %d deflated", n))
+		} else {
+			want = append(want, fmt.Sprintf("recv text %d", n))
+		}
+	}
+	if len(lines) < 1+len(want) || !slices.Equal(lines[1:1+len(want)], want) {
+		t.Errorf("%s saw\n%s\nwant the messages\n%s", server, strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}
 }
