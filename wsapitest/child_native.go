@@ -65,6 +65,8 @@ type result struct {
 	text   strings.Builder     // the output as go test -v prints it
 	byTest map[string][]string // each test's own lines
 	failed []string            // the tests that failed, in order
+	ran    []string            // the tests that started, in order
+	ended  map[string]bool     // the tests that passed, failed or skipped
 	other  []string            // the lines of no test: build errors, exit codes
 }
 
@@ -72,7 +74,7 @@ type result struct {
 // comes. A line that is not JSON (the go command's own errors) is text of
 // no test.
 func read(r io.Reader, w io.Writer) result {
-	res := result{byTest: map[string][]string{}}
+	res := result{byTest: map[string][]string{}, ended: map[string]bool{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
@@ -89,10 +91,15 @@ func read(r io.Reader, w io.Writer) result {
 			} else {
 				res.byTest[e.Test] = append(res.byTest[e.Test], e.Output)
 			}
+		case "run":
+			res.ran = append(res.ran, e.Test)
 		case "fail":
 			if e.Test != "" {
 				res.failed = append(res.failed, e.Test)
 			}
+			res.ended[e.Test] = true
+		case "pass", "skip":
+			res.ended[e.Test] = true
 		}
 	}
 	io.Copy(io.Discard, r) // a line over 1 MiB: let the child end
@@ -101,11 +108,20 @@ func read(r io.Reader, w io.Writer) result {
 
 // failure returns the failed tests' own lines: their t.Error messages, or
 // the panic and its stack. A test that failed only through its subtests
-// adds nothing of its own. When no test says anything, as when the build
-// or TestMain failed, it returns the last lines of no test instead.
+// adds nothing of its own. A test that started and never ended was
+// running when the binary died (a -timeout's panic names it, or a crash
+// came): its lines come after the failed tests'. When no test says
+// anything, as when the build or TestMain failed, it returns the last
+// lines of no test instead.
 func (r *result) failure() string {
 	var b strings.Builder
-	for _, name := range r.failed {
+	names := r.failed
+	for _, name := range r.ran {
+		if !r.ended[name] {
+			names = append(names, name)
+		}
+	}
+	for _, name := range names {
 		var own []string
 		for _, line := range r.byTest[name] {
 			s := strings.TrimSpace(line)
