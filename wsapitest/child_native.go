@@ -5,6 +5,7 @@ package wsapitest
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -12,13 +13,21 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // runTests runs the package's tests in rt through execCmd, forwards their
 // output to t, and fails t with the failing wasm tests' own messages.
 func runTests(t *testing.T, rt Runtime, o *Options, execCmd string) {
-	args := append([]string{"test", "-count=1", "-json", "-exec=" + execCmd}, o.Args...)
-	args = append(args, ".")
+	args := []string{"test", "-count=1", "-json", "-exec=" + execCmd}
+	if d, ok := t.Deadline(); ok && !hasTimeout(o.Args) {
+		timeout, err := childTimeout(time.Until(d))
+		if err != nil {
+			t.Fatalf("%s: %v", rt.Name, err)
+		}
+		args = append(args, "-timeout="+timeout.String())
+	}
+	args = append(append(args, o.Args...), ".")
 	cmd := exec.CommandContext(t.Context(), "go", args...)
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "WSAPITEST_RUNTIME="+rt.Name, "GOFLAGS="+withoutRace(os.Getenv("GOFLAGS")))
 	cmd.Env = append(cmd.Env, o.Env...)
@@ -43,6 +52,29 @@ func runTests(t *testing.T, rt Runtime, o *Options, execCmd string) {
 	if err != nil {
 		t.Errorf("%s: GOOS=js GOARCH=wasm go %s (%s): %v\n%s", rt.Name, strings.Join(args, " "), runtime.Version(), err, res.failure())
 	}
+}
+
+// childTimeout returns the -timeout of a child run that has left before
+// the native test's deadline: the child's test binary then panics with
+// the name of the wasm test that hung, and exits, before the native test
+// binary panics, which would leave the child running, orphaned, for the
+// child's default 10 minutes. The margin (a quarter of left, at least
+// 30s) is for the child's build, which its -timeout does not count, and
+// for reading its output.
+func childTimeout(left time.Duration) (time.Duration, error) {
+	margin := max(left/4, 30*time.Second)
+	if left-margin < time.Second {
+		return 0, fmt.Errorf("%v left before the test's -timeout: too little for a js/wasm run (give go test a longer -timeout)", left.Round(time.Second))
+	}
+	return (left - margin).Round(time.Second), nil
+}
+
+// hasTimeout says whether args, go test flags, set -timeout.
+func hasTimeout(args []string) bool {
+	return slices.ContainsFunc(args, func(a string) bool {
+		a = strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
+		return a == "timeout" || strings.HasPrefix(a, "timeout=")
+	})
 }
 
 // withoutRace drops -race from GOFLAGS, which CI machines often set: the

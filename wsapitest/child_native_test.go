@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestFailureUnfinished: a test that never ended, as one that hung until
@@ -33,5 +34,30 @@ func TestFailureUnfinished(t *testing.T) {
 	}
 	if strings.Contains(got, "TestOK") {
 		t.Errorf("the failure names TestOK, which passed:\n%s", got)
+	}
+}
+
+// TestChildTimeout: a child's -timeout leaves a margin before the native
+// test's deadline; with too little time left, the run is refused and the
+// error says how much was left. A -timeout in Options.Args wins.
+func TestChildTimeout(t *testing.T) {
+	for _, c := range []struct {
+		left, want time.Duration
+	}{
+		{10 * time.Minute, 450 * time.Second},
+		{75 * time.Second, 45 * time.Second},
+		{31 * time.Second, time.Second},
+	} {
+		if got, err := childTimeout(c.left); err != nil || got != c.want {
+			t.Errorf("childTimeout(%v) = %v, %v; want %v", c.left, got, err, c.want)
+		}
+	}
+	if got, err := childTimeout(20 * time.Second); err == nil || !strings.Contains(err.Error(), "20s left") {
+		t.Errorf("childTimeout(20s) = %v, %v; want an error saying 20s left", got, err)
+	}
+	for args, want := range map[string]bool{"": false, "-run=X": false, "-timeout=1m": true, "--timeout=1m": true, "-timeout 1m": true, "-timeoutx=1": false} {
+		if got := hasTimeout(strings.Fields(args)); got != want {
+			t.Errorf("hasTimeout(%q) = %t, want %t", args, got, want)
+		}
 	}
 }

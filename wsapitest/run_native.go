@@ -17,6 +17,10 @@ import (
 // runtime, one after the other, as subtests of t named for the runtimes.
 // Each run is `go test -count=1 -json -exec=<runner> [opts.Args] .` with
 // the native test's environment, then opts.Env, then the runtime's Env.
+// Unless opts.Args sets -timeout, a run's -timeout ends before the native
+// test's own (by a quarter of the time left, at least 30s, for its build):
+// a wasm test that hangs then fails the subtest, named by its panic, and
+// leaves no process behind.
 //
 // Run returns when every run has ended, so the servers the runs talk to
 // may be closed then (with defer, say). The runs are not parallel: each

@@ -68,6 +68,27 @@ func TestRunFails(t *testing.T) {
 	}
 }
 
+// TestRunHangs: a wasm test that hangs fails the native test before the
+// native test's own -timeout, with the child's message naming the test that
+// hung, and leaves no child running: the child's -timeout is cut to fit in
+// the native one.
+func TestRunHangs(t *testing.T) {
+	t.Parallel()
+	out, err := runFixture(t, []string{"FIXTURE_HANG=1"}, "-timeout=75s", "-run=TestRuntimes/node")
+	if err == nil {
+		t.Fatalf("the fixture passed:\n%s", out)
+	}
+	msg, ok := runError(out, "node")
+	if !ok {
+		t.Fatalf("no error from Run, the native test's own -timeout struck first:\n%s", out)
+	}
+	for _, want := range []string{"panic: test timed out", "TestHangs"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the error lacks %q:\n%s", want, msg)
+		}
+	}
+}
+
 // TestRunMissingChromium: without a browser, the Chromium run is skipped
 // and says why; under CI it fails.
 func TestRunMissingChromium(t *testing.T) {
