@@ -5,6 +5,7 @@ package wsapitest
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,6 +35,14 @@ func Run(t *testing.T, opts *Options) {
 	}
 	if o.Runtimes == nil {
 		o.Runtimes = []Runtime{Node, Chromium}
+	}
+	if err := checkEnv("Options.Env", o.Env); err != nil {
+		t.Fatal(err)
+	}
+	for _, rt := range o.Runtimes {
+		if err := checkEnv(rt.Name+": Runtime.Env", rt.Env); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, rt := range o.Runtimes {
 		t.Run(rt.Name, func(t *testing.T) {
@@ -90,6 +99,18 @@ func runner(t *testing.T, rt Runtime, o *Options) string {
 	}
 	t.Fatalf("wsapitest: runtime %q is neither a copy of Node nor of Chromium", rt.Name)
 	return ""
+}
+
+// checkEnv returns an error naming the first entry of env that is not
+// KEY=value: Node would drop it, chromerun read it as an empty variable,
+// and a test that reads it would skip or fail for a reason it cannot say.
+func checkEnv(what string, env []string) error {
+	for i, kv := range env {
+		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
+			return fmt.Errorf("wsapitest: %s[%d] = %q: not KEY=value", what, i, kv)
+		}
+	}
+	return nil
 }
 
 // missing skips t, or fails it where CI is set: a CI machine must have

@@ -3,6 +3,7 @@
 package wsapitest_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"slices"
@@ -85,6 +86,26 @@ func TestRunHangs(t *testing.T) {
 	for _, want := range []string{"panic: test timed out", "TestHangs"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("the error lacks %q:\n%s", want, msg)
+		}
+	}
+}
+
+// TestRunBadEnv: an entry of Options.Env that is not KEY=value fails
+// the native test, naming the entry, before any run: in the runs it would
+// be dropped (Node) or read as an empty variable (Chromium).
+func TestRunBadEnv(t *testing.T) {
+	t.Parallel()
+	for _, bad := range []string{"FIXTURE_TYPO", "=no key"} {
+		out, err := runFixture(t, []string{"FIXTURE_BAD_ENTRY=" + bad})
+		if err == nil {
+			t.Errorf("%q: the fixture passed:\n%s", bad, out)
+			continue
+		}
+		if want := fmt.Sprintf("Options.Env[3] = %q: not KEY=value", bad); !strings.Contains(out, want) {
+			t.Errorf("%q: the output lacks %q:\n%s", bad, want, out)
+		}
+		if strings.Contains(out, "=== RUN   TestRuntimes/") {
+			t.Errorf("%q: a run started:\n%s", bad, out)
 		}
 	}
 }

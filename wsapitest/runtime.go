@@ -35,8 +35,9 @@ var (
 // Options configure Run; a nil *Options means every default.
 type Options struct {
 	// Env holds "KEY=value" entries added to the environment of every
-	// run, such as the URLs of the servers the native test started.
-	// Defaults to none: the runs get the native test's environment.
+	// run, such as the URLs of the servers the native test started; Run
+	// fails the test on an entry with no "=" or no key. Defaults to none:
+	// the runs get the native test's environment.
 	Env []string
 	// Runtimes are the runtimes to run in, in this order. Defaults to
 	// Node, then Chromium.
