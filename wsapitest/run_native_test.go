@@ -90,6 +90,29 @@ func TestRunHangs(t *testing.T) {
 	}
 }
 
+// TestRunUnpassedServer: a wasm test whose server's URL TestRuntimes did
+// not pass fails, naming the variable, rather than skipping: a skip would
+// leave the runs green with the test run natively only.
+func TestRunUnpassedServer(t *testing.T) {
+	t.Parallel()
+	out, err := runFixture(t, []string{"FIXTURE_UNPASSED=1"})
+	if err == nil {
+		t.Fatalf("the fixture passed:\n%s", out)
+	}
+	for _, rt := range []string{"node", "chromium"} {
+		msg, ok := runError(out, rt)
+		if !ok {
+			t.Errorf("%s: no error from Run:\n%s", rt, out)
+			continue
+		}
+		for _, want := range []string{"--- FAIL: TestUnpassed", "$FIXTURE_NOT_PASSED is not set"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("%s: the error lacks %q:\n%s", rt, want, msg)
+			}
+		}
+	}
+}
+
 // TestRunBadEnv: an entry of Options.Env that is not KEY=value fails
 // the native test, naming the entry, before any run: in the runs it would
 // be dropped (Node) or read as an empty variable (Chromium).
