@@ -82,8 +82,16 @@ func runner(t *testing.T, rt Runtime, o *Options) string {
 	case chromiumKind:
 		cr := cmp.Or(o.Chromerun, os.Getenv("CHROMERUN"), "chromerun")
 		p, err := exec.LookPath(cr)
+		if err != nil && cr == "chromerun" {
+			// Where go install puts it, which is often not on PATH.
+			if dir := goBin(); dir != "" {
+				if q, err2 := exec.LookPath(filepath.Join(dir, cr)); err2 == nil {
+					p, err = q, nil
+				}
+			}
+		}
 		if err != nil {
-			missing(t, "%s: %v: go install github.com/go-wsapi/wsapi/cmd/chromerun@latest, or set CHROMERUN", rt.Name, err)
+			missing(t, "%s: %v, nor in $(go env GOBIN) or $(go env GOPATH)/bin: go install github.com/go-wsapi/wsapi/cmd/chromerun@latest, or set CHROMERUN", rt.Name, err)
 		}
 		cr = p
 		// chromerun -find says whether it has a browser to drive.
@@ -111,6 +119,23 @@ func checkEnv(what string, env []string) error {
 		}
 	}
 	return nil
+}
+
+// goBin returns the directory where go install puts commands: GOBIN, else
+// the bin directory of GOPATH's first entry; "" when go cannot say.
+func goBin() string {
+	out, err := exec.Command("go", "env", "GOBIN", "GOPATH").Output()
+	if err != nil {
+		return ""
+	}
+	gobin, gopath, _ := strings.Cut(string(out), "\n")
+	if gobin = strings.TrimSpace(gobin); gobin != "" {
+		return gobin
+	}
+	if first := filepath.SplitList(strings.TrimSpace(gopath)); len(first) > 0 && first[0] != "" {
+		return filepath.Join(first[0], "bin")
+	}
+	return ""
 }
 
 // missing skips t, or fails it where CI is set: a CI machine must have

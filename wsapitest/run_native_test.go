@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -130,6 +131,24 @@ func TestRunBadEnv(t *testing.T) {
 		if strings.Contains(out, "=== RUN   TestRuntimes/") {
 			t.Errorf("%q: a run started:\n%s", bad, out)
 		}
+	}
+}
+
+// TestRunFindsInstalledChromerun: a chromerun that go install put in
+// GOBIN, a directory not on PATH, is found there: the Chromium run runs
+// rather than skipping.
+func TestRunFindsInstalledChromerun(t *testing.T) {
+	t.Parallel()
+	gobin := filepath.Dir(chromerunbin.Build(t))
+	var path []string
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if _, err := os.Stat(filepath.Join(dir, "chromerun")); err != nil {
+			path = append(path, dir)
+		}
+	}
+	out, err := runFixture(t, []string{"CHROMERUN=", "GOBIN=" + gobin, "PATH=" + strings.Join(path, string(filepath.ListSeparator))}, "-run=TestRuntimes/chromium")
+	if err != nil || !strings.Contains(out, "--- PASS: TestRuntimes/chromium") {
+		t.Errorf("want the Chromium run to pass, got %v:\n%s", err, out)
 	}
 }
 

@@ -46,7 +46,8 @@ type Options struct {
 	// -timeout. Defaults to none.
 	Args []string
 	// Chromerun is the path of the chromerun program. Defaults to
-	// $CHROMERUN, else chromerun on PATH.
+	// $CHROMERUN, else chromerun on PATH, else where go install puts it:
+	// $(go env GOBIN), else $(go env GOPATH)/bin.
 	Chromerun string
 	// Report, when set, is called after each run that ran, passed or
 	// failed, with the run's subtest and its whole output (go test -v's
