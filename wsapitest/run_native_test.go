@@ -170,6 +170,11 @@ func TestRunMissingChromium(t *testing.T) {
 	}
 }
 
+// oddValue is a variable's value that a runtime could mangle on the way:
+// an "=", spaces, a newline, quotes, a backslash, non-ASCII, and the end
+// of the script element that chromerun's page holds its environment in.
+const oddValue = "a=b c\nd \"e' \\ é </script><script>"
+
 // runFixture runs the fixture's TestRuntimes with env added, and returns
 // its output.
 func runFixture(t *testing.T, env []string, args ...string) (string, error) {
@@ -181,7 +186,7 @@ func runFixture(t *testing.T, env []string, args ...string) (string, error) {
 		args = []string{"-run=TestRuntimes"}
 	}
 	cmd := exec.CommandContext(t.Context(), "go", append([]string{"test", "-count=1", "-v"}, append(args, "./testdata/fixture")...)...)
-	cmd.Env = append(os.Environ(), "FIXTURE_OUTER=from the outer test", "CHROMERUN="+chromerunbin.Build(t), "CI=")
+	cmd.Env = append(os.Environ(), "FIXTURE_OUTER=from the outer test", "FIXTURE_ODD="+oddValue, "CHROMERUN="+chromerunbin.Build(t), "CI=")
 	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
