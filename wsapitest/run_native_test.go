@@ -50,24 +50,12 @@ func TestRunEnvAndScripts(t *testing.T) {
 func TestRunFails(t *testing.T) {
 	t.Parallel()
 	out, err := runFixture(t, []string{"FIXTURE_FAIL=1", "FIXTURE_PANIC=1"})
-	if err == nil {
-		t.Fatalf("the fixture passed:\n%s", out)
-	}
-	for _, rt := range []string{"node", "chromium"} {
-		msg, ok := runError(out, rt)
-		if !ok {
-			t.Errorf("%s: no error from Run:\n%s", rt, out)
-			continue
-		}
-		for _, want := range []string{
+	checkRunErrors(t, out, err, []string{"node", "chromium"}, func(rt string) []string {
+		return []string{
 			"--- FAIL: TestFails", "the wasm test says no on " + rt,
 			"--- FAIL: TestPanics", "panic: the wasm test panics on " + rt,
-		} {
-			if !strings.Contains(msg, want) {
-				t.Errorf("%s: the error lacks %q:\n%s", rt, want, msg)
-			}
 		}
-	}
+	})
 }
 
 // TestRunHangs: a wasm test that hangs fails the native test before the
@@ -76,19 +64,12 @@ func TestRunFails(t *testing.T) {
 // the native one.
 func TestRunHangs(t *testing.T) {
 	t.Parallel()
+	// Without a child -timeout shorter than this one, Run reports no
+	// error: this binary panics first, naming TestRuntimes/node.
 	out, err := runFixture(t, []string{"FIXTURE_HANG=1"}, "-timeout=75s", "-run=TestRuntimes/node")
-	if err == nil {
-		t.Fatalf("the fixture passed:\n%s", out)
-	}
-	msg, ok := runError(out, "node")
-	if !ok {
-		t.Fatalf("no error from Run, the native test's own -timeout struck first:\n%s", out)
-	}
-	for _, want := range []string{"panic: test timed out", "TestHangs"} {
-		if !strings.Contains(msg, want) {
-			t.Errorf("the error lacks %q:\n%s", want, msg)
-		}
-	}
+	checkRunErrors(t, out, err, []string{"node"}, func(string) []string {
+		return []string{"panic: test timed out", "TestHangs"}
+	})
 }
 
 // TestRunUnpassedServer: a wasm test whose server's URL TestRuntimes did
@@ -97,21 +78,9 @@ func TestRunHangs(t *testing.T) {
 func TestRunUnpassedServer(t *testing.T) {
 	t.Parallel()
 	out, err := runFixture(t, []string{"FIXTURE_UNPASSED=1"})
-	if err == nil {
-		t.Fatalf("the fixture passed:\n%s", out)
-	}
-	for _, rt := range []string{"node", "chromium"} {
-		msg, ok := runError(out, rt)
-		if !ok {
-			t.Errorf("%s: no error from Run:\n%s", rt, out)
-			continue
-		}
-		for _, want := range []string{"--- FAIL: TestUnpassed", "$FIXTURE_NOT_PASSED is not set"} {
-			if !strings.Contains(msg, want) {
-				t.Errorf("%s: the error lacks %q:\n%s", rt, want, msg)
-			}
-		}
-	}
+	checkRunErrors(t, out, err, []string{"node", "chromium"}, func(string) []string {
+		return []string{"--- FAIL: TestUnpassed", "$FIXTURE_NOT_PASSED is not set"}
+	})
 }
 
 // TestRunBadEnv: an entry of Options.Env that is not KEY=value fails
@@ -190,6 +159,27 @@ func runFixture(t *testing.T, env []string, args ...string) (string, error) {
 	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
+}
+
+// checkRunErrors checks that the fixture failed (err) and that Run's error
+// for each of runtimes has every line of want(runtime).
+func checkRunErrors(t *testing.T, out string, err error, runtimes []string, want func(rt string) []string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("the fixture passed:\n%s", out)
+	}
+	for _, rt := range runtimes {
+		msg, ok := runError(out, rt)
+		if !ok {
+			t.Errorf("%s: no error from Run:\n%s", rt, out)
+			continue
+		}
+		for _, w := range want(rt) {
+			if !strings.Contains(msg, w) {
+				t.Errorf("%s: the error lacks %q:\n%s", rt, w, msg)
+			}
+		}
+	}
 }
 
 // runError returns the error that Run reported for rt's run: the lines
