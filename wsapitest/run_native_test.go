@@ -66,7 +66,7 @@ func TestRunHangs(t *testing.T) {
 	t.Parallel()
 	// Without a child -timeout shorter than this one, Run reports no
 	// error: this binary panics first, naming TestRuntimes/node.
-	out, err := runFixture(t, []string{"FIXTURE_HANG=1"}, "-timeout=75s", "-run=TestRuntimes/node")
+	out, err := runFixture(t, []string{"FIXTURE_HANG=1"}, "-timeout=50s", "-run=TestRuntimes/node")
 	checkRunErrors(t, out, err, []string{"node"}, func(string) []string {
 		return []string{"panic: test timed out", "TestHangs"}
 	})
