@@ -134,7 +134,14 @@ func read(r io.Reader, w io.Writer) result {
 			res.ended[e.Test] = true
 		}
 	}
-	io.Copy(io.Discard, r) // a line over 1 MiB: let the child end
+	if err := sc.Err(); err != nil {
+		// A line over 1 MiB: say so, and let the child end.
+		msg := fmt.Sprintf("wsapitest: the rest of the output is lost: %v\n", err)
+		io.WriteString(w, msg)
+		res.text.WriteString(msg)
+		res.other = append(res.other, msg)
+		io.Copy(io.Discard, r)
+	}
 	return res
 }
 

@@ -61,3 +61,17 @@ func TestChildTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestReadLongLine: a line of output too long to read says so, in the
+// forwarded output and in the failure, rather than ending the output
+// without a word.
+func TestReadLongLine(t *testing.T) {
+	stream := `{"Action":"output","Package":"p","Output":"before\n"}` + "\n" + strings.Repeat("x", 2<<20) + "\n" + `{"Action":"output","Package":"p","Output":"FAIL\tp\n"}` + "\n"
+	var fwd strings.Builder
+	res := read(strings.NewReader(stream), &fwd)
+	for what, s := range map[string]string{"forwarded output": fwd.String(), "failure": res.failure()} {
+		if !strings.Contains(s, "token too long") {
+			t.Errorf("the %s does not say the line was too long:\n%.200s", what, s)
+		}
+	}
+}
