@@ -32,10 +32,11 @@ vulndb-update:
 	@echo "ci/vulndb.version: $$(cat ci/vulndb.version)"
 
 # record re-records the reference traces from Chrome's and Node's own
-# WebSocket; review the diff before committing it.
+# WebSocket: the scenarios, the interop servers', and (Chrome's) the ports;
+# review the diff before committing it. The ports below 1024 need root.
 record:
 	sh ci/setup.sh
-	go test -count=1 -run TestRecordTraces ./wsapi -record
+	go test -count=1 -run '^TestRecord' ./wsapi -record
 
 # build-wasm compiles the demo page's Go program (wasm/) to bin/main.wasm.
 # run builds it and serves the demo on 127.0.0.1:8080 (make run ADDR=...).

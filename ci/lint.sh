@@ -1,6 +1,6 @@
 #!/bin/sh
 # gofmt, then go vet and staticcheck on both targets, native and GOOS=js
-# GOARCH=wasm, and natively for the e2e and chromerun modules.
+# GOARCH=wasm, and natively for the e2e, chromerun and interop modules.
 set -eu
 cd -- "$(dirname "$0")/.."
 
@@ -17,6 +17,8 @@ GOOS=js GOARCH=wasm go vet ./... && GOOS=js GOARCH=wasm $staticcheck ./...
 # e2e and chromerun drive a browser from the host: no js/wasm build.
 (cd e2e && go vet ./... && $staticcheck ./...)
 (cd cmd/chromerun && go vet ./... && $staticcheck ./...)
+# interop holds the interop suite's gorilla/websocket server: native only.
+(cd interop && go vet ./... && $staticcheck ./...)
 for ex in examples/*/; do
 	(cd "$ex" && go vet ./... && $staticcheck ./... &&
 		GOOS=js GOARCH=wasm go vet ./... && GOOS=js GOARCH=wasm $staticcheck ./...)

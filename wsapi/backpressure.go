@@ -23,6 +23,10 @@ func (ws *WebSocket) WaitBufferedAmount(ctx context.Context, max uint64) error {
 	if ctx == nil {
 		return errors.New("wsapi: failed to wait for the buffered amount of " + ws.url + " to fall to " + strconv.FormatUint(max, 10) + ": nil context")
 	}
+	// Waiting is yielding: a handler that waits sees the writer's
+	// progress, as a Go handler that blocks in the browser lets the
+	// browser's tasks run.
+	ws.tr.yieldTask()
 	if ws.tr.bufferedAmount() <= max {
 		return nil // no timer in the browser for the common case
 	}
@@ -30,12 +34,14 @@ func (ws *WebSocket) WaitBufferedAmount(ctx context.Context, max uint64) error {
 		// The signal is taken before the amount is read, so that a
 		// write in between is not missed.
 		sig := ws.tr.drained(attempt)
+		ws.tr.yieldTask()
 		if ws.tr.bufferedAmount() <= max {
 			return nil
 		}
 		select {
 		case <-sig:
 		case <-ws.done:
+			ws.tr.yieldTask()
 			if ws.tr.bufferedAmount() <= max {
 				return nil
 			}

@@ -131,7 +131,7 @@ func TestHandshakeFailsAtOnce(t *testing.T) {
 		{"/pick?accept=bad", nil, "Incorrect 'Sec-WebSocket-Accept' header value"},
 		{"/pick?ext=x-foo", nil, "Found an unsupported extension 'x-foo' in 'Sec-WebSocket-Extensions' header"},
 		{"/pick?ext=permessage-deflate%3B+client_max_window_bits", nil, "Error in permessage-deflate: client_max_window_bits must have value"},
-		{"/pick?ext=permessage-deflate%3B+client_max_window_bits=10", nil, "client_max_window_bits=10"},
+		{"/pick?ext=permessage-deflate%3B+client_max_window_bits=16", nil, "Error in permessage-deflate: Received invalid client_max_window_bits parameter"},
 		{"/redirect?to=/echo", nil, "Unexpected response code: 302"},
 		{"/refuse?status=200", nil, "Unexpected response code: 200"},
 	} {

@@ -3,6 +3,7 @@ package wsapi_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -187,4 +188,43 @@ func TestStatusNames(t *testing.T) {
 	// The names are untyped: they go where the API takes an int.
 	var code int = wsapi.StatusPolicyViolation
 	_ = code
+}
+
+// TestWaitBufferedAmountInHandler: a handler that waits for what it sent
+// to drain sees it drain, as a Go handler in the browser that blocks lets
+// the browser's tasks run; and BufferedAmount read after the wait, in the
+// same handler, agrees with the wait.
+func TestWaitBufferedAmountInHandler(t *testing.T) {
+	e := scenarioEnv(t)
+	ws, err := wsapi.Dial(context.Background(), e.wsBase()+"/echo?id=wait-buffered-handler", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	got := make(chan string, 1)
+	ws.OnMessage(func(m wsapi.MessageEvent) {
+		if m.Type != wsapi.Text {
+			return // the echo of the big message
+		}
+		if err := ws.SendBinary(make([]byte, 2<<20)); err != nil {
+			got <- err.Error()
+			return
+		}
+		err := ws.WaitBufferedAmount(ctx, 0)
+		got <- fmt.Sprintf("%v %d", err, ws.BufferedAmount())
+	})
+	if err := ws.SendText("go"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case s := <-got:
+		if s != "<nil> 0" {
+			t.Errorf("in a handler, WaitBufferedAmount(0) then BufferedAmount = %s, want <nil> 0", s)
+		}
+	case <-ctx.Done():
+		t.Fatal("no answer from the handler")
+	}
+	ws.Close()
+	<-ws.Done()
 }

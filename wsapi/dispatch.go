@@ -304,6 +304,8 @@ func (h *handlers) has(k eventKind) bool {
 
 func (ws *WebSocket) deliver(h handlers, ev *event) {
 	defer ws.recoverHandler(ev.kind)
+	ws.tr.beginTask()
+	defer ws.tr.endTask()
 	switch ev.kind {
 	case evOpen:
 		if h.open != nil {

@@ -95,8 +95,14 @@
 //   - the handshake offers the extensions Chrome offers
 //     ("permessage-deflate; client_max_window_bits") and the subprotocols
 //     spelled as Chrome spells them, follows no redirect, sends no
-//     credentials from the URL, and opens a connection of its own for every
-//     socket;
+//     credentials from the URL, opens a connection of its own for every
+//     socket, and none to a port Chrome refuses (6000, 10080, and the rest
+//     of Chrome's list: error, then close 1006);
+//   - it accepts the permessage-deflate answers Chrome accepts (windows of
+//     8 to 15 bits, either side's no_context_takeover); when the server
+//     limits the client's window below 15 bits, a message is compressed
+//     only if it fits in that window, alone, and goes uncompressed
+//     otherwise, which RFC 7692 allows;
 //   - it fails the connection where Chrome does, with the close code and
 //     reason Chrome sends: a subprotocol not offered or none selected when
 //     some were, a masked or reserved frame, an unknown opcode, a text

@@ -3,9 +3,11 @@
 package wsapi_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"syscall/js"
+	"testing"
 
 	"github.com/go-wsapi/wsapi/wsapi"
 )
@@ -39,8 +41,26 @@ func checkLeaks() int { return 0 }
 func printSummary() {
 	countMu.Lock()
 	defer countMu.Unlock()
-	if ranScenarios == 0 {
-		return
+	if ranScenarios > 0 {
+		fmt.Printf("wsapi scenarios on %s: %d passed, %d failed\n", theEnv.runtime, passed, ranScenarios-passed)
 	}
-	fmt.Printf("wsapi scenarios on %s: %d passed, %d failed\n", theEnv.runtime, passed, ranScenarios-passed)
+	if interopRan > 0 {
+		fmt.Printf("wsapi interop on %s: %d passed, %d failed\n", theEnv.runtime, interopPassed, interopRan-interopPassed)
+	}
+}
+
+// interopEnv is the environment with the interop servers the native run
+// started and passed in WSAPI_INTEROP; it skips when there are none.
+func interopEnv(t *testing.T) env {
+	e := scenarioEnv(t)
+	if err := json.Unmarshal([]byte(os.Getenv("WSAPI_INTEROP")), &e.interop); err != nil || len(e.interop) == 0 {
+		t.Skip("no interop servers: the native run passes them in WSAPI_INTEROP")
+	}
+	return e
+}
+
+// missingServer skips a scenario whose server the native run could not
+// start; the native run itself says why, and fails under CI.
+func missingServer(t *testing.T, server string) {
+	t.Skipf("%s is not up (see the native run)", server)
 }

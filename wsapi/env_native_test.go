@@ -20,9 +20,13 @@ func startEnv() (env, func(), error) {
 	if s := os.Getenv("WSAPI_SERVER"); s != "" {
 		return env{server: s, dead: os.Getenv("WSAPI_DEAD"), runtime: "native"}, func() {}, nil
 	}
-	base, stop, err := scenarioserver.Start(&scenarioserver.Options{Files: os.DirFS("testdata")})
+	base, stopServer, err := scenarioserver.Start(&scenarioserver.Options{Files: os.DirFS("testdata")})
 	if err != nil {
 		return env{}, nil, err
+	}
+	stop := func() {
+		stopInterop()
+		stopServer()
 	}
 	dead, err := scenarioserver.DeadURL()
 	if err != nil {
@@ -57,6 +61,28 @@ func checkLeaks() int {
 // runtimeCounts holds each runtime's scenario results, for the summary.
 var runtimeCounts = map[string][2]int{} // runtime -> {passed, ran}
 
+// interopCounts holds each runtime's interop results likewise.
+var interopCounts = map[string][2]int{}
+
+// writeCounts writes one line of the summary, the native counts then the
+// children's, and returns the totals {passed, ran}.
+func writeCounts(b *strings.Builder, label string, native [2]int, children map[string][2]int) [2]int {
+	fmt.Fprintf(b, "%s: native %d/%d", label, native[0], native[1])
+	total := native
+	for _, rt := range []string{"node", "chromium", "chromium-no-eval"} {
+		c, ok := children[rt]
+		if !ok {
+			fmt.Fprintf(b, ", %s not run", rt)
+			continue
+		}
+		fmt.Fprintf(b, ", %s %d/%d", rt, c[0], c[1])
+		total[0] += c[0]
+		total[1] += c[1]
+	}
+	b.WriteString("\n")
+	return total
+}
+
 // printSummary prints the scenario counts of the run, and writes them to
 // the file WSAPI_SUMMARY names (make test prints it last). A run in which
 // no scenario ran, such as -run '^$' -bench, prints nothing: benchstat
@@ -65,20 +91,11 @@ func printSummary() {
 	countMu.Lock()
 	defer countMu.Unlock()
 	var b strings.Builder
-	fmt.Fprintf(&b, "wsapi scenarios: native %d/%d", passed, ranScenarios)
-	total := [2]int{passed, ranScenarios}
-	for _, rt := range []string{"node", "chromium", "chromium-no-eval"} {
-		c, ok := runtimeCounts[rt]
-		if !ok {
-			fmt.Fprintf(&b, ", %s not run", rt)
-			continue
-		}
-		fmt.Fprintf(&b, ", %s %d/%d", rt, c[0], c[1])
-		total[0] += c[0]
-		total[1] += c[1]
-	}
-	fmt.Fprintf(&b, "\nscenarios: %d passed, %d failed\n", total[0], total[1]-total[0])
-	if ranScenarios > 0 || len(runtimeCounts) > 0 {
+	total := writeCounts(&b, "wsapi scenarios", [2]int{passed, ranScenarios}, runtimeCounts)
+	itotal := writeCounts(&b, "wsapi interop", [2]int{interopPassed, interopRan}, interopCounts)
+	fmt.Fprintf(&b, "scenarios: %d passed, %d failed (interop: %d passed, %d failed)\n",
+		total[0]+itotal[0], total[1]+itotal[1]-total[0]-itotal[0], itotal[0], itotal[1]-itotal[0])
+	if ranScenarios > 0 || len(runtimeCounts) > 0 || interopRan > 0 {
 		fmt.Print(b.String())
 	}
 	if f := os.Getenv("WSAPI_SUMMARY"); f != "" {

@@ -321,7 +321,10 @@ func TestCheckExtensions(t *testing.T) {
 		{[]string{"permessage-deflate; client_max_window_bits=\"15\""}, true, "permessage-deflate"},
 		{[]string{"permessage-deflate; server_max_window_bits=8; client_no_context_takeover; server_no_context_takeover"}, true,
 			"permessage-deflate; client_no_context_takeover; server_no_context_takeover"},
-		{[]string{"permessage-deflate; client_max_window_bits=10"}, true, "!"}, // Chrome opens: the native limit
+		{[]string{"permessage-deflate; client_max_window_bits=10"}, true, "permessage-deflate; client_no_context_takeover"},
+		{[]string{"permessage-deflate; client_max_window_bits=8; server_no_context_takeover"}, true,
+			"permessage-deflate; client_no_context_takeover; server_no_context_takeover"},
+		{[]string{"permessage-deflate; client_max_window_bits=7"}, true, "!"},
 		{[]string{"permessage-deflate; client_max_window_bits"}, true, "!"},
 		{[]string{"permessage-deflate; server_max_window_bits"}, true, "!"},
 		{[]string{"permessage-deflate; server_max_window_bits=16"}, true, "!"},

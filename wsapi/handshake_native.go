@@ -29,6 +29,9 @@ type handshake struct {
 	// Set by a successful RoundTrip, read once Dial has returned.
 	extensions string // Sec-WebSocket-Extensions as the server sent it, for Extensions()
 	tap        *frameTap
+	// compressMax is the longest message the client may compress, when
+	// the server limited the client's window; 0 when there is no limit.
+	compressMax int
 }
 
 // handshakeError is a response Chrome refuses, worded as Chrome's console
@@ -71,6 +74,9 @@ func (h *handshake) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp.Header.Del("Sec-WebSocket-Extensions")
 	if deflate != nil {
 		resp.Header.Set("Sec-WebSocket-Extensions", deflate.forCoder())
+	}
+	if deflate != nil {
+		h.compressMax = deflate.compressMax()
 	}
 	h.tap = newFrameTap(rwc, deflate != nil)
 	resp.Body = h.tap
@@ -172,17 +178,34 @@ func acceptKey(key string) string {
 type deflateParams struct {
 	serverNoContextTakeover bool
 	clientNoContextTakeover bool
+	clientMaxWindowBits     int // 15 when the server set no limit
+}
+
+// compressMax is the longest message the client may compress: one whose
+// every back-reference fits the window the server allowed. coder/websocket
+// compresses with compress/flate, whose window is always 32 KiB (15 bits);
+// a message compressed alone refers back at most its own length, so one no
+// longer than a smaller window is compressed within it. Longer messages go
+// uncompressed, which RFC 7692 lets a client do whatever was agreed. 0
+// means no limit.
+func (p *deflateParams) compressMax() int {
+	if p.clientMaxWindowBits >= 15 {
+		return 0
+	}
+	return 1 << p.clientMaxWindowBits
 }
 
 // forCoder is the Sec-WebSocket-Extensions header coder/websocket is given
 // in place of the server's: the same agreement in the only parameters it
-// takes. The window sizes are left out: coder always compresses with a
-// 15-bit window, the only client window size let through here, and
-// decompresses with a 15-bit window, which reads the output of any smaller
-// one.
+// takes. The window sizes are left out: coder decompresses with a 15-bit
+// window, which reads the output of any smaller one. A client window under
+// 15 bits is given as client_no_context_takeover, so that coder compresses
+// each message alone (see compressMax): a client may always forgo the
+// context it was allowed, and the server's inflater, which keeps its own,
+// is not told.
 func (p *deflateParams) forCoder() string {
 	s := "permessage-deflate"
-	if p.clientNoContextTakeover {
+	if p.clientNoContextTakeover || p.clientMaxWindowBits < 15 {
 		s += "; client_no_context_takeover"
 	}
 	if p.serverNoContextTakeover {
@@ -223,7 +246,7 @@ func checkExtensions(h http.Header, offered bool) (*deflateParams, error) {
 
 // deflateResponse checks the parameters of a permessage-deflate response.
 func deflateResponse(params []extParam) (*deflateParams, error) {
-	var p deflateParams
+	p := deflateParams{clientMaxWindowBits: 15}
 	seen := map[string]bool{}
 	fail := func(format string, args ...any) (*deflateParams, error) {
 		return nil, handshakeErrorf("Error in permessage-deflate: "+format, args...)
@@ -251,10 +274,8 @@ func deflateResponse(params []extParam) (*deflateParams, error) {
 			if !q.hasValue || !ok {
 				return fail("Received invalid %s parameter", q.name)
 			}
-			if q.name == "client_max_window_bits" && bits < 15 {
-				// Chrome honours it; coder/websocket, on compress/flate,
-				// compresses with a 15-bit window only.
-				return nil, handshakeErrorf("permessage-deflate with client_max_window_bits=%d: the native client compresses with a window of 15 bits only", bits)
+			if q.name == "client_max_window_bits" {
+				p.clientMaxWindowBits = bits
 			}
 		default:
 			return fail("Received an unexpected permessage-deflate extension parameter")

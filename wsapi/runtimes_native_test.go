@@ -35,6 +35,7 @@ func TestRuntimes(t *testing.T) {
 	wsapitest.Run(t, &wsapitest.Options{
 		Env: []string{"WSAPI_SERVER=" + e.server, "WSAPI_DEAD=" + e.dead,
 			"WSAPI_SUMMARY=", // the child's summary goes to its output only
+			interopEnvVar(),
 		},
 		Runtimes:  []wsapitest.Runtime{node, chromium, noEval},
 		Chromerun: chromerunbin.Build(t),
@@ -42,14 +43,25 @@ func TestRuntimes(t *testing.T) {
 	})
 }
 
-var resultLine = regexp.MustCompile(`^\s*--- (PASS|FAIL|SKIP): TestScenarios/(\S+)`)
+var resultLine = regexp.MustCompile(`^\s*--- (PASS|FAIL|SKIP): (TestScenarios|TestInterop)/(\S+)`)
 
-// countScenarios counts a run's scenario results for the summary, and
-// fails a run in which no scenario ran.
+// countScenarios counts a run's scenario and interop results for the
+// summary, and fails a run in which no scenario ran.
 func countScenarios(t *testing.T, rt wsapitest.Runtime, output string) {
-	var pass, ran int
+	var pass, ran, ipass, iran int
 	for line := range strings.Lines(output) {
-		if m := resultLine.FindStringSubmatch(line); m != nil && m[1] != "SKIP" {
+		m := resultLine.FindStringSubmatch(line)
+		switch {
+		case m == nil || m[1] == "SKIP":
+		case m[2] == "TestInterop":
+			// A subtest's name holds the server's: one level only.
+			if strings.Count(m[3], "/") == 1 {
+				iran++
+				if m[1] == "PASS" {
+					ipass++
+				}
+			}
+		default:
 			ran++
 			if m[1] == "PASS" {
 				pass++
@@ -58,12 +70,13 @@ func countScenarios(t *testing.T, rt wsapitest.Runtime, output string) {
 	}
 	countMu.Lock()
 	runtimeCounts[rt.Name] = [2]int{pass, ran}
+	interopCounts[rt.Name] = [2]int{ipass, iran}
 	countMu.Unlock()
 	if ran == 0 {
 		t.Errorf("%s: no scenario ran", rt.Name)
 		return
 	}
-	t.Logf("%s: %d/%d scenarios passed", rt.Name, pass, ran)
+	t.Logf("%s: %d/%d scenarios passed, %d/%d interop", rt.Name, pass, ran, ipass, iran)
 }
 
 // lookPath finds a program, or skips (fails under CI) when it is missing.

@@ -43,6 +43,9 @@ type scenario struct {
 	Pause     int                 `json:"pause"`
 	Aggregate bool                `json:"aggregate"`
 	On        map[string][]action `json:"on"`
+	// Server names the third-party server of an interop scenario
+	// (testdata/interop.json); "" is the scenario server.
+	Server string `json:"server"`
 }
 
 // action is one step, as a JSON array: ["send", "text", "hello"].
@@ -52,9 +55,13 @@ func (a action) str(i int) string { s, _ := a[i].(string); return s }
 func (a action) num(i int) int    { f, _ := a[i].(float64); return int(f) }
 
 func loadScenarios(t testing.TB) []scenario {
+	return decodeScenarios(t, "scenarios.json", scenariosJSON)
+}
+
+func decodeScenarios(t testing.TB, name string, b []byte) []scenario {
 	var f struct{ Scenarios []scenario }
-	if err := json.Unmarshal(scenariosJSON, &f); err != nil {
-		t.Fatalf("testdata/scenarios.json: %v", err)
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatalf("testdata/%s: %v", name, err)
 	}
 	return f.Scenarios
 }
@@ -71,26 +78,44 @@ func loadTraces(t testing.TB, b []byte) map[string][]string {
 // one the reference recorded: Chrome's, or in Node, Node's own.
 func TestScenarios(t *testing.T) {
 	env := scenarioEnv(t)
-	chrome := loadTraces(t, chromeTracesJSON)
-	want := chrome
-	if env.runtime == "node" {
-		want = loadTraces(t, nodeTracesJSON)
-	}
+	refs := loadReferences(t, env, chromeTracesJSON, nodeTracesJSON)
 	for _, sc := range loadScenarios(t) {
 		t.Run(sc.Name, func(t *testing.T) {
 			countScenario(t)
-			got := runScenario(sc, env)
-			exp, ok := want[sc.Name]
-			if _, fixed := wsapiFixesNode[sc.Name]; fixed && env.runtime == "node" {
-				exp, ok = chrome[sc.Name]
-			}
-			if !ok {
-				t.Fatalf("no recorded trace for %s: re-record (see TestRecordTraces); got\n%s", sc.Name, strings.Join(got, "\n"))
-			}
-			if !slices.Equal(got, exp) {
-				t.Errorf("trace of %s on %s differs from the reference\n%s", sc.Name, env.runtime, traceDiff(exp, got))
-			}
+			refs.check(t, sc, runScenario(sc, env), "TestRecordTraces")
 		})
+	}
+}
+
+// references are the traces a run is held to: Chrome's, or in Node,
+// Node's own but for the scenarios of wsapiFixesNode.
+type references struct {
+	runtime      string
+	chrome, want map[string][]string
+}
+
+func loadReferences(t *testing.T, e env, chromeJSON, nodeJSON []byte) references {
+	r := references{runtime: e.runtime, chrome: loadTraces(t, chromeJSON)}
+	r.want = r.chrome
+	if e.runtime == "node" {
+		r.want = loadTraces(t, nodeJSON)
+	}
+	return r
+}
+
+// check holds a scenario's trace to its reference; recorder names the
+// test that records the reference.
+func (r references) check(t *testing.T, sc scenario, got []string, recorder string) {
+	t.Helper()
+	exp, ok := r.want[sc.Name]
+	if _, fixed := wsapiFixesNode[sc.Name]; fixed && r.runtime == "node" {
+		exp, ok = r.chrome[sc.Name]
+	}
+	if !ok {
+		t.Fatalf("no recorded trace for %s: re-record (see %s); got\n%s", sc.Name, recorder, strings.Join(got, "\n"))
+	}
+	if !slices.Equal(got, exp) {
+		t.Errorf("trace of %s on %s differs from the reference\n%s", sc.Name, r.runtime, traceDiff(exp, got))
 	}
 }
 
@@ -128,6 +153,11 @@ var wsapiFixesNode = map[string]string{
 	"redirect-302":           "undici fires error and never close after a redirect",
 	"handshake-bad-accept":   "undici fires error and never close after a wrong Sec-WebSocket-Accept",
 	"extension-unsupported":  "undici fires error and never close after an extension it does not know",
+	// Interop scenarios: a server that selects none of the subprotocols.
+	"python-default/protocols-none-selected":      "undici fires error and never close after no subprotocol was selected",
+	"python-subprotocols/protocols-none-selected": "undici fires error and never close after no subprotocol was selected",
+	"node-protocols/protocols-none-selected":      "undici fires error and never close after no subprotocol was selected",
+	"gorilla-protocols/protocols-none-selected":   "undici fires error and never close after no subprotocol was selected",
 }
 
 // env says where the scenario server is and which runtime runs the suite.
@@ -135,6 +165,9 @@ type env struct {
 	server  string // http://127.0.0.1:port
 	dead    string // ws://127.0.0.1:port/ where nothing listens
 	runtime string // native, node or chromium
+	// interop names the third-party servers that are up, by the names of
+	// testdata/interop.json: http://127.0.0.1:port
+	interop map[string]string
 }
 
 func (e env) wsBase() string { return "ws" + strings.TrimPrefix(e.server, "http") }
@@ -156,6 +189,11 @@ func (e env) urlFor(sc scenario, id string) string {
 
 // runScenario is the Go twin of run() in testdata/js/scenarios.js.
 func runScenario(sc scenario, e env) []string {
+	if sc.Server != "" {
+		if e.server = e.interop[sc.Server]; e.server == "" {
+			return []string{"no server " + sc.Server}
+		}
+	}
 	id := fmt.Sprintf("%s-%s-%08x", sc.Name, e.runtime, rand.Uint32())
 	ws, err := wsapi.New(e.urlFor(sc, id), sc.Protocols...)
 	if err != nil {
@@ -281,6 +319,12 @@ func (r *runner) act(a action) string {
 		return "state " + ws.ReadyState().String()
 	case "buffered":
 		return "buffered " + strconv.FormatUint(ws.BufferedAmount(), 10)
+	case "spin":
+		// Busy, as scenarios.js is: in a browser, a Go handler that
+		// slept would let the event loop run other tasks meanwhile.
+		for end := time.Now().Add(time.Duration(a.num(1)) * time.Millisecond); time.Now().Before(end); {
+		}
+		return "spin " + strconv.Itoa(a.num(1))
 	case "protocol":
 		return "protocol " + jsString(ws.Protocol())
 	}

@@ -50,6 +50,13 @@ type transport interface {
 	// drained returns a channel closed when bufferedAmount may have
 	// fallen since the call: the attempt-th wait of a WaitBufferedAmount.
 	drained(attempt int) <-chan struct{}
+	// beginTask and endTask bracket each handler the dispatcher runs:
+	// within one, bufferedAmount falls no more, as in a browser task.
+	beginTask()
+	endTask()
+	// yieldTask is a handler blocking in a wait: in the browser the
+	// event loop then runs, and bufferedAmount falls, mid-handler.
+	yieldTask()
 	// close starts the closing handshake of an open connection, after the
 	// messages already queued; code 0 means close() without a status.
 	close(code int, reason string)
@@ -108,7 +115,9 @@ func (ws *WebSocket) ReadyState() ReadyState {
 
 // BufferedAmount returns the number of application bytes queued by Send and
 // not yet written to the network, including those sent after a close, which
-// are never written, as the browser counts them.
+// are never written, as the browser counts them. As in the browser, it grows
+// at once with every send but falls only between events: within one
+// handler it never falls.
 func (ws *WebSocket) BufferedAmount() uint64 { return ws.tr.bufferedAmount() }
 
 // Protocol returns the subprotocol the server selected; "" before open.

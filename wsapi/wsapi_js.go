@@ -181,6 +181,12 @@ func (t *jsTransport) closeJS() { t.js.Call("close") }
 // dispatched. A close that the socket queued itself (after Close while
 // CONNECTING) may be dispatched before the browser's own close event, so the
 // handlers are replaced by nothing first: a later event finds no Go func.
+// beginTask and endTask do nothing: the browser's bufferedAmount already
+// falls only between its tasks.
+func (t *jsTransport) beginTask() {}
+func (t *jsTransport) endTask()   {}
+func (t *jsTransport) yieldTask() {}
+
 func (t *jsTransport) release() {
 	if st, err := t.intProp(t.js, "readyState"); err == nil && st != int(Closed) {
 		t.closeJS() // Node may leave a failed socket CONNECTING

@@ -51,12 +51,13 @@ type nativeTransport struct {
 	tap        *frameTap       // set at open
 	out        []outgoing      // messages and the close request, in order
 	closing    bool            // a close frame is queued: later sends are only counted
+	writing    bool            // the writer has a batch under way
 	stop       bool            // the reader is done: the writer may return
 	aborted    bool
 	closeTimer *time.Timer // the closing handshake's deadline, once started
 	timedOut   bool        // the closing handshake's deadline cut the connection
 	wake       chan struct{}
-	buffered   atomic.Uint64
+	buffered   bufferedCount
 	drainCh    chan struct{} // see drained; on mu
 	drainWant  atomic.Bool   // drainCh is waited on
 
@@ -75,6 +76,9 @@ type outgoing struct {
 	text    string // a text message, or the close frame's reason
 	isClose bool
 	code    int // 1005: no status
+	// handedOver: bufferedAmount stopped counting it when it was queued
+	// (see handOverMax), not when it is written.
+	handedOver bool
 }
 
 func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
@@ -178,6 +182,10 @@ var handshakeTransport = sync.OnceValue(func() *http.Transport {
 // run connects, then reads until the connection ends, and reports the close.
 func (t *nativeTransport) run(ctx context.Context, url string, dopts *websocket.DialOptions) {
 	defer t.cancelDial()
+	if err := checkPort(url); err != nil {
+		t.fail(err)
+		return
+	}
 	conn, _, err := websocket.Dial(ctx, url, dopts)
 	if err != nil {
 		t.fail(dialError(err))
@@ -401,6 +409,7 @@ func (t *nativeTransport) write(conn *websocket.Conn) {
 	var batch []outgoing
 	for {
 		t.mu.Lock()
+		t.writing = false
 		for len(t.out) == 0 && !t.stop {
 			t.mu.Unlock()
 			<-t.wake
@@ -411,6 +420,7 @@ func (t *nativeTransport) write(conn *websocket.Conn) {
 			return
 		}
 		batch, t.out = t.out, batch[:0]
+		t.writing = true
 		t.mu.Unlock()
 
 		for i := range batch {
@@ -428,7 +438,7 @@ func (t *nativeTransport) write(conn *websocket.Conn) {
 				// masks a copy, in its own buffer.
 				data, n = unsafe.Slice(unsafe.StringData(m.text), len(m.text)), len(m.text)
 			}
-			if err := conn.Write(context.Background(), websocket.MessageType(m.typ), data); err != nil {
+			if err := writeMessage(conn, websocket.MessageType(m.typ), data, t.hs.compressMax); err != nil {
 				// The reader sees the broken connection too and
 				// reports it; what is still queued stays counted,
 				// as in the browser.
@@ -437,7 +447,9 @@ func (t *nativeTransport) write(conn *websocket.Conn) {
 				t.mu.Unlock()
 				return
 			}
-			t.buffered.Add(^uint64(n - 1))
+			if !m.handedOver {
+				t.buffered.wrote(n)
+			}
 			if t.drainWant.Load() {
 				t.signalDrained()
 			}
@@ -446,6 +458,29 @@ func (t *nativeTransport) write(conn *websocket.Conn) {
 			batch = nil // a burst is over: let its array go
 		}
 	}
+}
+
+// writeMessage writes one message, compressed by coder/websocket's rule
+// unless it is longer than compressMax (when not 0), the longest message
+// the server's window allows the client to compress. coder decides by the
+// first Write of a message whether to compress it all: an empty first
+// Write keeps it plain, in two frames and an empty final one.
+func writeMessage(conn *websocket.Conn, typ websocket.MessageType, data []byte, compressMax int) error {
+	ctx := context.Background()
+	if compressMax == 0 || len(data) <= compressMax {
+		return conn.Write(ctx, typ, data)
+	}
+	w, err := conn.Writer(ctx, typ)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(nil); err != nil {
+		return err
+	}
+	if _, err := w.Write(data); err != nil {
+		return err
+	}
+	return w.Close()
 }
 
 // maxBatchKeep is the most entries the writer's arrays keep between bursts.
@@ -465,18 +500,35 @@ func (t *nativeTransport) sendBinary(b []byte) {
 }
 
 func (t *nativeTransport) queue(m outgoing, n int) {
-	t.buffered.Add(uint64(n))
+	t.buffered.add(n)
 	t.mu.Lock()
 	if t.closing {
 		t.mu.Unlock()
 		return
 	}
+	m.handedOver = !t.writing && len(t.out) == 0 && n <= handOverMax
 	t.out = append(t.out, m)
 	t.mu.Unlock()
+	if m.handedOver {
+		t.buffered.wrote(n)
+	}
 	t.signal()
 }
 
-func (t *nativeTransport) bufferedAmount() uint64 { return t.buffered.Load() }
+// handOverMax is the largest message that leaves bufferedAmount as soon as
+// it is sent, when the writer is idle. Chrome's send hands the message at
+// once to its network service, through a pipe of a few tens of KiB, and
+// bufferedAmount falls by what the pipe took from the next task on, however
+// long the network then takes; so a small message sent from one handler is
+// no longer counted in the next, though the echo of an earlier one may
+// have been waiting. Here the idle writer is the pipe.
+const handOverMax = 64 << 10
+
+func (t *nativeTransport) bufferedAmount() uint64 { return t.buffered.amount() }
+
+func (t *nativeTransport) beginTask() { t.buffered.begin() }
+func (t *nativeTransport) endTask()   { t.buffered.end() }
+func (t *nativeTransport) yieldTask() { t.buffered.yield() }
 
 func (t *nativeTransport) close(code int, reason string) {
 	if code == 0 {

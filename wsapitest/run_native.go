@@ -5,6 +5,7 @@ package wsapitest
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,10 @@ import (
 // runtime, one after the other, as subtests of t named for the runtimes.
 // Each run is `go test -count=1 -json -exec=<runner> [opts.Args] .` with
 // the native test's environment, then opts.Env, then the runtime's Env.
+// Unless opts.Args sets -timeout, a run's -timeout ends before the native
+// test's own (by a quarter of the time left, at least 30s, for its build):
+// a wasm test that hangs then fails the subtest, named by its panic, and
+// leaves no process behind.
 //
 // Run returns when every run has ended, so the servers the runs talk to
 // may be closed then (with defer, say). The runs are not parallel: each
@@ -30,6 +35,14 @@ func Run(t *testing.T, opts *Options) {
 	}
 	if o.Runtimes == nil {
 		o.Runtimes = []Runtime{Node, Chromium}
+	}
+	if err := checkEnv("Options.Env", o.Env); err != nil {
+		t.Fatal(err)
+	}
+	for _, rt := range o.Runtimes {
+		if err := checkEnv(rt.Name+": Runtime.Env", rt.Env); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, rt := range o.Runtimes {
 		t.Run(rt.Name, func(t *testing.T) {
@@ -69,8 +82,16 @@ func runner(t *testing.T, rt Runtime, o *Options) string {
 	case chromiumKind:
 		cr := cmp.Or(o.Chromerun, os.Getenv("CHROMERUN"), "chromerun")
 		p, err := exec.LookPath(cr)
+		if err != nil && cr == "chromerun" {
+			// Where go install puts it, which is often not on PATH.
+			if dir := goBin(); dir != "" {
+				if q, err2 := exec.LookPath(filepath.Join(dir, cr)); err2 == nil {
+					p, err = q, nil
+				}
+			}
+		}
 		if err != nil {
-			missing(t, "%s: %v: go install github.com/go-wsapi/wsapi/cmd/chromerun@latest, or set CHROMERUN", rt.Name, err)
+			missing(t, "%s: %v, nor in $(go env GOBIN) or $(go env GOPATH)/bin: go install github.com/go-wsapi/wsapi/cmd/chromerun@latest, or set CHROMERUN", rt.Name, err)
 		}
 		cr = p
 		// chromerun -find says whether it has a browser to drive.
@@ -85,6 +106,35 @@ func runner(t *testing.T, rt Runtime, o *Options) string {
 		return quote(cr)
 	}
 	t.Fatalf("wsapitest: runtime %q is neither a copy of Node nor of Chromium", rt.Name)
+	return ""
+}
+
+// checkEnv returns an error naming the first entry of env that is not
+// KEY=value: Node would drop it, chromerun read it as an empty variable,
+// and a test that reads it would skip or fail for a reason it cannot say.
+func checkEnv(what string, env []string) error {
+	for i, kv := range env {
+		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
+			return fmt.Errorf("wsapitest: %s[%d] = %q: not KEY=value", what, i, kv)
+		}
+	}
+	return nil
+}
+
+// goBin returns the directory where go install puts commands: GOBIN, else
+// the bin directory of GOPATH's first entry; "" when go cannot say.
+func goBin() string {
+	out, err := exec.Command("go", "env", "GOBIN", "GOPATH").Output()
+	if err != nil {
+		return ""
+	}
+	gobin, gopath, _ := strings.Cut(string(out), "\n")
+	if gobin = strings.TrimSpace(gobin); gobin != "" {
+		return gobin
+	}
+	if first := filepath.SplitList(strings.TrimSpace(gopath)); len(first) > 0 && first[0] != "" {
+		return filepath.Join(first[0], "bin")
+	}
 	return ""
 }
 

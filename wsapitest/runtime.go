@@ -35,8 +35,9 @@ var (
 // Options configure Run; a nil *Options means every default.
 type Options struct {
 	// Env holds "KEY=value" entries added to the environment of every
-	// run, such as the URLs of the servers the native test started.
-	// Defaults to none: the runs get the native test's environment.
+	// run, such as the URLs of the servers the native test started; Run
+	// fails the test on an entry with no "=" or no key. Defaults to none:
+	// the runs get the native test's environment.
 	Env []string
 	// Runtimes are the runtimes to run in, in this order. Defaults to
 	// Node, then Chromium.
@@ -45,7 +46,8 @@ type Options struct {
 	// -timeout. Defaults to none.
 	Args []string
 	// Chromerun is the path of the chromerun program. Defaults to
-	// $CHROMERUN, else chromerun on PATH.
+	// $CHROMERUN, else chromerun on PATH, else where go install puts it:
+	// $(go env GOBIN), else $(go env GOPATH)/bin.
 	Chromerun string
 	// Report, when set, is called after each run that ran, passed or
 	// failed, with the run's subtest and its whole output (go test -v's

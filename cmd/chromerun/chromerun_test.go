@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-wsapi/wsapi/cmd/chromerun/browser"
 )
@@ -243,5 +244,28 @@ func writeFile(t *testing.T, name, data string) {
 	t.Helper()
 	if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDefaultTimeout: without -timeout or $CHROMERUN_TIMEOUT, a test
+// binary's -test.timeout, when longer than 10m, outlasts chromerun's by a
+// margin, so that the binary's own panic, which names the test that hung,
+// is what ends the run.
+func TestDefaultTimeout(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want time.Duration
+	}{
+		{nil, 10 * time.Minute},
+		{[]string{"-test.v", "-test.run=X"}, 10 * time.Minute},
+		{[]string{"-test.timeout=30m0s"}, 30*time.Minute + 30*time.Second},
+		{[]string{"-test.timeout", "20m"}, 20*time.Minute + 30*time.Second},
+		{[]string{"-test.timeout=1m"}, 10 * time.Minute},
+		{[]string{"-test.timeout=0"}, 0},
+		{[]string{"-test.timeout=bad"}, 10 * time.Minute},
+	} {
+		if got := defaultTimeout(c.args); got != c.want {
+			t.Errorf("defaultTimeout(%q) = %v, want %v", c.args, got, c.want)
+		}
 	}
 }

@@ -51,7 +51,8 @@
 // 127 when there is none: a test can skip its browser run then.
 //
 // A run that lasts longer than -timeout (default $CHROMERUN_TIMEOUT, else
-// 10m) exits 1. Without a browser ($CHROMIUM, else chromium or
+// 10m, or a test binary's -test.timeout and 30s when that is longer; 0 is
+// none) exits 1. Without a browser ($CHROMIUM, else chromium or
 // google-chrome on PATH), chromerun exits 127.
 package main
 
@@ -99,15 +100,16 @@ func main() {
 
 func run() int {
 	defTimeout := 10 * time.Minute
-	if s := os.Getenv("CHROMERUN_TIMEOUT"); s != "" {
-		d, err := time.ParseDuration(s)
+	envTimeout := os.Getenv("CHROMERUN_TIMEOUT")
+	if envTimeout != "" {
+		d, err := time.ParseDuration(envTimeout)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "chromerun: bad CHROMERUN_TIMEOUT: %v\n", err)
 			return 2
 		}
 		defTimeout = d
 	}
-	timeout := flag.Duration("timeout", defTimeout, "end the run with exit code 1 after this `duration`")
+	timeout := flag.Duration("timeout", defTimeout, "end the run with exit code 1 after this `duration` (0: never); default $CHROMERUN_TIMEOUT, else 10m or the test binary's -test.timeout and 30s")
 	pageURL := flag.String("url", "", "open this page instead of running a wasm program")
 	find := flag.Bool("find", false, "print the browser's path and exit, 127 if there is none")
 	flag.Usage = func() {
@@ -115,6 +117,11 @@ func run() int {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	timeoutSet := envTimeout != ""
+	flag.Visit(func(f *flag.Flag) { timeoutSet = timeoutSet || f.Name == "timeout" })
+	if !timeoutSet && flag.NArg() > 0 {
+		*timeout = defaultTimeout(flag.Args()[1:])
+	}
 	if *find {
 		p, err := browser.Find()
 		if err != nil {
@@ -136,8 +143,11 @@ func run() int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	ctx, cancel := context.WithTimeoutCause(ctx, *timeout, fmt.Errorf("timed out after %v", *timeout))
-	defer cancel()
+	if *timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, *timeout, fmt.Errorf("timed out after %v", *timeout))
+		defer cancel()
+	}
 
 	url := *pageURL
 	if url == "" {
@@ -156,6 +166,33 @@ func run() int {
 		return 1
 	}
 	return code
+}
+
+// defaultTimeout returns the timeout of a run of a program with args,
+// when neither -timeout nor $CHROMERUN_TIMEOUT sets it: 10m, or a test
+// binary's -test.timeout and 30s when that is longer, so that the binary's
+// own panic, which names the test that hung, is what ends the run; none
+// (0) when -test.timeout is 0, which means none.
+func defaultTimeout(args []string) time.Duration {
+	const def = 10 * time.Minute
+	for i, a := range args {
+		v, ok := strings.CutPrefix(a, "-test.timeout=")
+		if !ok && a == "-test.timeout" && i+1 < len(args) {
+			v, ok = args[i+1], true
+		}
+		if !ok {
+			continue
+		}
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil:
+			return def
+		case d == 0:
+			return 0
+		}
+		return max(def, d+30*time.Second)
+	}
+	return def
 }
 
 // serveProgram serves the page, wasm_exec.js and the program until the

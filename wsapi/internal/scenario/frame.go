@@ -4,7 +4,6 @@ package scenario
 
 import (
 	"bufio"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -172,15 +171,7 @@ func (ss *session) readClientClose(br *bufio.Reader, send func(opcode byte, p []
 			case wsframe.OpPong:
 				continue
 			}
-			switch len(p) {
-			case 0:
-				ss.record("close 1005 %q", "")
-			case 1:
-				// Not a valid close frame; say so rather than invent a code.
-				ss.record("bad close %q", p)
-			default:
-				ss.record("close %d %q", binary.BigEndian.Uint16(p), p[2:])
-			}
+			ss.recordClose(p)
 			return p, true
 		case wsframe.OpText, wsframe.OpBinary:
 			msgOpcode, msgLen = h.Op, 0

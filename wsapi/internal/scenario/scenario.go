@@ -29,6 +29,9 @@
 //     ?ext=... answers with that Sec-WebSocket-Extensions (";" written
 //     %3B: Go's query parser drops a pair with a raw one), ?accept=bad
 //     with a wrong Sec-WebSocket-Accept.
+//   - /deflate?ext=...: raw; answers with that Sec-WebSocket-Extensions as
+//     /pick does, then echoes every message, uncompressed, inflating what
+//     the client compressed; ?wire=1 marks those "deflated".
 //   - /close?code=4001&reason=x: raw; closes with that code and reason.
 //   - /close-empty: raw; closes with a close frame without payload.
 //   - /drop: raw; closes TCP right after the handshake.
@@ -52,6 +55,7 @@
 //
 //	request protocols="<Sec-WebSocket-Protocol>" extensions="<Sec-WebSocket-Extensions>"
 //	recv text <len> | recv binary <len>
+//	bad deflate               /deflate could not inflate a message
 //	close <code> "<reason>"   the client's close frame (1005: no status)
 //	gone                      the connection ended without a client close frame
 //	dropped                   /drop closed TCP
@@ -192,6 +196,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h = (*session).echo
 	case "/pick":
 		h = (*session).pick
+	case "/deflate":
+		h = (*session).deflate
 	case "/close":
 		h = (*session).close
 	case "/close-empty":

@@ -115,6 +115,12 @@
         return "state " + STATES[ws.readyState];
       case "buffered":
         return "buffered " + ws.bufferedAmount;
+      case "spin":
+        // Busy for a[1] ms, in the handler's own task: whatever the
+        // network does meanwhile is seen only by later tasks.
+        var end = Date.now() + a[1];
+        while (Date.now() < end) {}
+        return "spin " + a[1];
       case "protocol":
         return "protocol " + JSON.stringify(ws.protocol);
     }
@@ -173,6 +179,12 @@
   }
 
   async function run(sc, opts) {
+    if (sc.server) {
+      // An interop scenario: it runs against the third-party server of
+      // that name, which serves /observe too.
+      if (!opts.servers || !opts.servers[sc.server]) return ["no server " + sc.server];
+      opts = Object.assign({}, opts, { server: opts.servers[sc.server] });
+    }
     var on = sc.on || {};
     var id = sc.name + "-" + (opts.runtime || "js") + "-" + randomTag();
     var trace = [];
