@@ -121,13 +121,14 @@ func sideBySide(wantLabel, gotLabel string, want, got []string) string {
 // departs from Chrome's and wsapi keeps Chrome's behaviour on Node all the
 // same: there the Node run is held to Chrome's trace. The README lists them.
 var wsapiFixesNode = map[string]string{
-	"refused-403":            "undici fires error and never close after a failed handshake",
-	"dead-port":              "undici fires error and never close when nothing listens",
-	"protocols-not-offered":  "undici fires error and never close after a subprotocol mismatch",
-	"close-while-connecting": "undici fires error and never close when closed while connecting",
-	"redirect-302":           "undici fires error and never close after a redirect",
-	"handshake-bad-accept":   "undici fires error and never close after a wrong Sec-WebSocket-Accept",
-	"extension-unsupported":  "undici fires error and never close after an extension it does not know",
+	"refused-403":              "undici fires error and never close after a failed handshake",
+	"dead-port":                "undici fires error and never close when nothing listens",
+	"protocols-not-offered":    "undici fires error and never close after a subprotocol mismatch",
+	"close-while-connecting":   "undici fires error and never close when closed while connecting",
+	"redirect-302":             "undici fires error and never close after a redirect",
+	"handshake-bad-accept":     "undici fires error and never close after a wrong Sec-WebSocket-Accept",
+	"extension-unsupported":    "undici fires error and never close after an extension it does not know",
+	"dead-port-close-in-error": "undici, closed in onerror, stays CONNECTING and fires error again, without end",
 }
 
 // env says where the scenario server is and which runtime runs the suite.
