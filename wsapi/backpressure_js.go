@@ -42,9 +42,14 @@ type taskPoster struct {
 }
 
 // postTask arranges for ch to be closed in a task of its own, and reports
-// false where there is no MessageChannel.
+// false where there is no MessageChannel, or once the socket is released: a
+// wait on a closed socket would make a channel that nothing closes.
 func (t *jsTransport) postTask(ch chan struct{}) bool {
 	t.sendMu.Lock()
+	if t.released {
+		t.sendMu.Unlock()
+		return false
+	}
 	if t.tasks == nil {
 		t.tasks = &taskPoster{}
 		t.stopTasks = t.tasks.stop

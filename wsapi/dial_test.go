@@ -133,6 +133,12 @@ func TestWaitBufferedAmount(t *testing.T) {
 	if err := ws.WaitBufferedAmount(ctx, 0); err != nil || ws.BufferedAmount() != 0 {
 		t.Errorf("WaitBufferedAmount(0) = %v, BufferedAmount %d; want nil, 0", err, ws.BufferedAmount())
 	}
+	// The waits ended as the amount fell, not with the socket: the
+	// server ends it after 10 s, and a wait that missed its wake-up would
+	// still return nil then.
+	if ws.Err() != nil || ws.ReadyState() != wsapi.Open {
+		t.Errorf("after the waits: %v, %v; want the socket still OPEN", ws.ReadyState(), ws.Err())
+	}
 }
 
 // TestWaitBufferedAmountClosed: bytes sent after a close are counted and

@@ -264,7 +264,11 @@ func (ws *WebSocket) applyLocked(ev *event) {
 		if ws.queuedBytes <= maxQueuedBytes {
 			ws.room.Broadcast()
 		}
-	case evClose:
+	case evError, evClose:
+		// An error is queued only right before close, when the
+		// connection failed: the browser has set readyState to CLOSED
+		// before it fires error, so a close() in the error handler does
+		// nothing, and above all does not fail the socket a second time.
 		ws.state = Closed
 	}
 }

@@ -39,8 +39,8 @@
 // than the queue growing without bound.
 //
 // ReadyState moves with the events the handlers see: OPEN when open is
-// dispatched, CLOSING as soon as Close is called, CLOSED when close is
-// dispatched. A message that was received but not yet dispatched when Close
+// dispatched, CLOSING as soon as Close is called, CLOSED when close, or the
+// error before it, is dispatched. A message that was received but not yet dispatched when Close
 // was called is dropped, as the browser drops what arrives once close() was
 // called.
 //

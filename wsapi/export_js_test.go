@@ -6,3 +6,18 @@ package wsapi
 // JavaScript helper (jsFastPath), which a page whose Content-Security-Policy
 // forbids eval does not allow.
 func UsesJSHelper() bool { return !newFastPath().IsUndefined() }
+
+// TaskPosterOpen reports whether the socket holds an open MessageChannel
+// for WaitBufferedAmount's quick looks.
+func TaskPosterOpen(ws *WebSocket) bool {
+	t := ws.tr.(*jsTransport)
+	t.sendMu.Lock()
+	p := t.tasks
+	t.sendMu.Unlock()
+	if p == nil {
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return !p.dead && !p.port.IsUndefined()
+}

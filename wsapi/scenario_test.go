@@ -158,6 +158,7 @@ var wsapiFixesNode = map[string]string{
 	"python-subprotocols/protocols-none-selected": "undici fires error and never close after no subprotocol was selected",
 	"node-protocols/protocols-none-selected":      "undici fires error and never close after no subprotocol was selected",
 	"gorilla-protocols/protocols-none-selected":   "undici fires error and never close after no subprotocol was selected",
+	"dead-port-close-in-error":                    "undici, closed in onerror, stays CONNECTING and fires error again, without end",
 }
 
 // env says where the scenario server is and which runtime runs the suite.

@@ -105,7 +105,8 @@ func (ws *WebSocket) URL() string { return ws.url }
 
 // ReadyState returns the state as the events delivered so far tell it: OPEN
 // once the open event is dispatched, CLOSING as soon as Close is called,
-// CLOSED once the close event is dispatched. Like those events, it does not
+// CLOSED once the close event, or the error event before it, is dispatched,
+// as the browser sets it before it fires error. Like those events, it does not
 // move until a handler is set or a Wait method is called.
 func (ws *WebSocket) ReadyState() ReadyState {
 	ws.mu.Lock()

@@ -42,6 +42,7 @@ type jsTransport struct {
 
 	tasks     *taskPoster // WaitBufferedAmount's quick looks, on sendMu; see drained
 	stopTasks func()      // tasks.stop, set with tasks
+	released  bool        // release ran: no poster may be made, on sendMu
 }
 
 // The two JS classes the backend constructs, looked up once.
@@ -207,6 +208,7 @@ func (t *jsTransport) release() {
 	// the buffered amount does not link the poster.
 	t.sendMu.Lock()
 	stop := t.stopTasks
+	t.released = true
 	t.sendMu.Unlock()
 	if stop != nil {
 		stop()
