@@ -5,8 +5,10 @@ package wsapi_test
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/url"
 	"os"
@@ -134,7 +136,8 @@ func nodeServers() (*exec.Cmd, error) {
 
 // gorillaServers builds ../interop/gorillaserver, in a module of its own
 // (gorilla/websocket is not the library's dependency), into a directory
-// that the program removes when it ends.
+// that the server removes once it is up (-remove), and stopInterop if it
+// never is.
 func gorillaServers() (*exec.Cmd, error) {
 	dir, err := os.MkdirTemp("", "wsapi-gorilla-")
 	if err != nil {
@@ -148,7 +151,7 @@ func gorillaServers() (*exec.Cmd, error) {
 		return nil, fmt.Errorf("building the gorilla server: %v\n%s", err, out)
 	}
 	addStop(func() { os.RemoveAll(dir) })
-	return exec.Command(bin), nil
+	return exec.Command(bin, "-remove", dir), nil
 }
 
 // nginxIdleTimeout is the proxy_read_timeout of the nginx in front of the
@@ -439,5 +442,23 @@ func TestInteropProgramsEndWithStdin(t *testing.T) {
 				t.Errorf("%s still ran 10 s after its standard input closed", p.cmd)
 			}
 		})
+	}
+}
+
+// TestInteropGorillaLeavesNoDirectory: the gorilla server's binary, built
+// for the run into a directory of its own, leaves nothing in it once the
+// program is up, so that a test binary that dies before stopInterop
+// removes the directory leaves it behind neither.
+func TestInteropGorillaLeavesNoDirectory(t *testing.T) {
+	if _, missing := startInterop(); missing["gorilla"] != "" {
+		missingServer(t, "gorilla")
+	}
+	p, err := startProgram(gorillaServers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.stop()
+	if _, err := os.Stat(filepath.Dir(p.cmd.Path)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("after the gorilla server ended, its directory: %v, want it gone", err)
 	}
 }
