@@ -153,6 +153,8 @@ var wsapiFixesNode = map[string]string{
 	"redirect-302":           "undici fires error and never close after a redirect",
 	"handshake-bad-accept":   "undici fires error and never close after a wrong Sec-WebSocket-Accept",
 	"extension-unsupported":  "undici fires error and never close after an extension it does not know",
+	"extension-name-upper":   "undici fires error and never close after an extension name in capitals",
+	"extension-duplicate":    "undici fires error and never close after permessage-deflate twice",
 	// Interop scenarios: a server that selects none of the subprotocols.
 	"python-default/protocols-none-selected":      "undici fires error and never close after no subprotocol was selected",
 	"python-subprotocols/protocols-none-selected": "undici fires error and never close after no subprotocol was selected",
