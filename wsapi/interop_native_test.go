@@ -5,8 +5,10 @@ package wsapi_test
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/url"
 	"os"
@@ -134,7 +136,8 @@ func nodeServers() (*exec.Cmd, error) {
 
 // gorillaServers builds ../interop/gorillaserver, in a module of its own
 // (gorilla/websocket is not the library's dependency), into a directory
-// that the program removes when it ends.
+// that the server removes once it is up (-remove), and stopInterop if it
+// never is.
 func gorillaServers() (*exec.Cmd, error) {
 	dir, err := os.MkdirTemp("", "wsapi-gorilla-")
 	if err != nil {
@@ -148,7 +151,7 @@ func gorillaServers() (*exec.Cmd, error) {
 		return nil, fmt.Errorf("building the gorilla server: %v\n%s", err, out)
 	}
 	addStop(func() { os.RemoveAll(dir) })
-	return exec.Command(bin), nil
+	return exec.Command(bin, "-remove", dir), nil
 }
 
 // nginxIdleTimeout is the proxy_read_timeout of the nginx in front of the
@@ -160,7 +163,10 @@ const nginxIdleTimeout = "2s"
 // foreground (daemon off, one process, so that killing its PID ends it),
 // with its configuration, logs and temporary files in a directory of its
 // own. It prints nothing, so a shell prints the READY line once nginx
-// accepts connections.
+// accepts connections. nginx ignores its standard input, so a watcher
+// ends it when that closes, as the other programs end themselves: a test
+// binary that dies without killing it (a panic, a -timeout) leaves no
+// nginx behind. The watcher makes sure its PID is still nginx's.
 func nginxServers(upstream string) (*exec.Cmd, error) {
 	nginx, err := exec.LookPath("nginx")
 	if err != nil {
@@ -189,7 +195,9 @@ func nginxServers(upstream string) (*exec.Cmd, error) {
 	if (exec 3<>/dev/tcp/127.0.0.1/"$3") 2>/dev/null; then echo "READY $4"; exit; fi
 	sleep 0.05
 done ) &
-exec "$1" -p "$2" -c "$2/nginx.conf" -e "$2/error.log"`
+exec 3<&0
+( cat <&3; if [ "$(cat /proc/$$/comm)" = nginx ]; then kill -KILL $$; fi; rm -rf "$2" ) </dev/null >/dev/null 2>&1 &
+exec "$1" -p "$2" -c "$2/nginx.conf" -e "$2/error.log" 3<&-`
 	return exec.Command("bash", "-c", script, "nginx", nginx, dir, port, string(ready)), nil
 }
 
@@ -267,28 +275,45 @@ func installNodePackages() error {
 // map of its servers' names to their base URLs. The program exits when
 // its standard input closes, should the kill by PID not reach it.
 func startServers(start func() (*exec.Cmd, error)) (map[string]string, func(), error) {
-	cmd, err := start()
+	p, err := startProgram(start)
 	if err != nil {
 		return nil, nil, err
+	}
+	return p.urls, p.stop, nil
+}
+
+// program is a running server program.
+type program struct {
+	urls  map[string]string // from its READY line
+	cmd   *exec.Cmd
+	stdin io.Closer
+}
+
+func (p *program) stop() {
+	p.cmd.Process.Kill()
+	p.stdin.Close()
+	p.cmd.Wait()
+}
+
+func startProgram(start func() (*exec.Cmd, error)) (*program, error) {
+	cmd, err := start()
+	if err != nil {
+		return nil, err
 	}
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	stop := func() {
-		cmd.Process.Kill()
-		stdin.Close()
-		cmd.Wait()
-	}
+	p := &program{cmd: cmd, stdin: stdin}
 	ready := make(chan map[string]string, 1)
 	go func() {
 		defer io.Copy(io.Discard, stdout)
@@ -307,12 +332,13 @@ func startServers(start func() (*exec.Cmd, error)) (map[string]string, func(), e
 	select {
 	case m, ok := <-ready:
 		if ok {
-			return m, stop, nil
+			p.urls = m
+			return p, nil
 		}
 	case <-time.After(20 * time.Second):
 	}
-	stop()
-	return nil, nil, fmt.Errorf("%s did not start: %s", cmd, stderr.String())
+	p.stop()
+	return nil, fmt.Errorf("%s did not start: %s", cmd, stderr.String())
 }
 
 // interopEnv is the environment with the interop servers that are up,
@@ -380,4 +406,59 @@ func TestRecordInterop(t *testing.T) {
 func interopGroup(server string) string {
 	g, _, _ := strings.Cut(server, "-")
 	return g
+}
+
+// TestInteropProgramsEndWithStdin: every server program ends by itself
+// once its standard input closes, as it does when the test binary dies
+// (a panic, a -timeout) before stopInterop can kill it, so that no server
+// outlives the run.
+func TestInteropProgramsEndWithStdin(t *testing.T) {
+	urls, missing := startInterop()
+	for group, start := range map[string]func() (*exec.Cmd, error){
+		"python":  pythonServers,
+		"node":    nodeServers,
+		"gorilla": gorillaServers,
+		"nginx":   func() (*exec.Cmd, error) { return nginxServers(urls["python-default"]) },
+	} {
+		t.Run(group, func(t *testing.T) {
+			if missing[group] != "" {
+				missingServer(t, group)
+			}
+			p, err := startProgram(start)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ended := make(chan struct{})
+			go func() {
+				p.cmd.Wait()
+				close(ended)
+			}()
+			p.stdin.Close()
+			select {
+			case <-ended:
+			case <-time.After(10 * time.Second):
+				p.cmd.Process.Kill()
+				<-ended
+				t.Errorf("%s still ran 10 s after its standard input closed", p.cmd)
+			}
+		})
+	}
+}
+
+// TestInteropGorillaLeavesNoDirectory: the gorilla server's binary, built
+// for the run into a directory of its own, leaves nothing in it once the
+// program is up, so that a test binary that dies before stopInterop
+// removes the directory leaves it behind neither.
+func TestInteropGorillaLeavesNoDirectory(t *testing.T) {
+	if _, missing := startInterop(); missing["gorilla"] != "" {
+		missingServer(t, "gorilla")
+	}
+	p, err := startProgram(gorillaServers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.stop()
+	if _, err := os.Stat(filepath.Dir(p.cmd.Path)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("after the gorilla server ended, its directory: %v, want it gone", err)
+	}
 }

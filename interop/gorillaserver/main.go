@@ -7,13 +7,16 @@
 // with the same paths (/echo, /close?code=C&reason=R, /observe?id=ID, and
 // /drop, which closes TCP) and the same observation lines. It runs until
 // it is killed or its standard input closes. wsapi's TestInterop builds
-// and starts it; it lives in a module of its own so that the library's
+// and starts it, with -remove naming the directory it built it into,
+// which the program removes once it is up (a running binary needs no
+// file), so that nothing is left in /tmp however the test ends; it lives in a module of its own so that the library's
 // go.mod does not require gorilla/websocket.
 package main
 
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -145,6 +148,8 @@ func closeWith(c *websocket.Conn, code int, reason string) {
 
 func main() {
 	log.SetFlags(0)
+	remove := flag.String("remove", "", "a directory to remove once listening: the one this binary was built into")
+	flag.Parse()
 	b := &book{lines: map[string][]string{}, active: map[string]int{}}
 	urls := map[string]string{}
 	for name, up := range configs {
@@ -154,6 +159,11 @@ func main() {
 		}
 		urls[name] = "http://" + ln.Addr().String()
 		go http.Serve(ln, serve(b, up))
+	}
+	if *remove != "" {
+		if err := os.RemoveAll(*remove); err != nil {
+			log.Fatal(err)
+		}
 	}
 	js, _ := json.Marshal(urls)
 	fmt.Printf("READY %s\n", js)
