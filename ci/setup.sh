@@ -21,9 +21,20 @@ if [ -n "$need" ]; then
 	fi
 	echo "ci/setup.sh: installing$need" >&2
 	export DEBIAN_FRONTEND=noninteractive
+	# No package may start a service of its own while it installs (nginx
+	# would listen on port 80): a policy-rc.d that says no, for this
+	# install only, where the machine has none.
+	policy=""
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		policy=/usr/sbin/policy-rc.d
+		printf '#!/bin/sh\nexit 101\n' >"$policy"
+		chmod +x "$policy"
+		trap 'rm -f "$policy"' EXIT
+	fi
 	apt-get update -qq
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $need >/dev/null
+	[ -z "$policy" ] || rm -f "$policy"
 fi
 
 # The npm packages, unless the cache has these very ones.
