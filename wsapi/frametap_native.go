@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/go-wsapi/wsapi/internal/wsframe"
 )
 
 // frameTap sits between coder/websocket and the connection of one socket: it
@@ -36,7 +38,7 @@ type frameTap struct {
 
 	// The read side. coder reads on the transport's run goroutine, which
 	// reads the results once coder is done: no lock is needed for these.
-	in        frameParser
+	in        wsframe.Follower
 	inMessage bool   // a fragmented message is under way
 	capturing bool   // the server's close frame has begun
 	pending   []byte // the bytes read from the start of the close frame on
@@ -48,9 +50,9 @@ type frameTap struct {
 	mu        sync.Mutex
 	cond      sync.Cond // on mu: a write ended, or the connection was cut
 	failure   *protocolError
-	out       frameParser // coder's frames, to know where one ends
-	writing   bool        // a Write of coder's is under way
-	outClose  bool        // coder began a close frame
+	out       wsframe.Follower // coder's frames, to know where one ends
+	writing   bool             // a Write of coder's is under way
+	outClose  bool             // coder began a close frame
 	injecting bool
 	sentClose bool // a close frame went out, the client's or coder's
 	isCut     bool
@@ -85,16 +87,6 @@ var (
 	errCloseUTF8         = &protocolError{"Invalid UTF-8 in Close frame", "Received a broken close frame containing invalid UTF-8."}
 	errTextUTF8          = &protocolError{"Invalid UTF-8 in text frame", "Could not decode a text frame as UTF-8."}
 	errAfterClose        = &protocolError{"", "Received a frame after the close frame"}
-)
-
-// Opcodes, RFC 6455 section 5.2.
-const (
-	opContinuation = 0x0
-	opText         = 0x1
-	opBinary       = 0x2
-	opClose        = 0x8
-	opPing         = 0x9
-	opPong         = 0xA
 )
 
 func newFrameTap(rwc io.ReadWriteCloser, deflate bool) *frameTap {
@@ -134,15 +126,15 @@ func (t *frameTap) Read(p []byte) (int, error) {
 func (t *frameTap) scan(b []byte) int {
 	for i := 0; i < len(b); {
 		start := -1 // where the current header starts in b
-		if t.in.atBoundary() {
+		if t.in.AtBoundary() {
 			start = i
-			if b[i]&0x0F == opClose {
+			if b[i]&0x0F == wsframe.OpClose {
 				t.capturing = true
 				t.pending = append(t.pending[:0], b[i:]...)
 				return i
 			}
 		}
-		n, h, ok := t.in.advance(b[i:])
+		n, h, ok := t.in.Advance(b[i:])
 		i += n
 		if !ok {
 			continue
@@ -158,25 +150,25 @@ func (t *frameTap) scan(b []byte) int {
 
 // checkHeader is Chrome's checking of a server frame header, close frames
 // aside.
-func (t *frameTap) checkHeader(h frameHeader) *protocolError {
+func (t *frameTap) checkHeader(h wsframe.Header) *protocolError {
 	switch {
-	case h.opcode >= opClose && h.length > 125:
+	case h.Op >= wsframe.OpClose && h.Length > 125:
 		return errControlTooLong
-	case h.masked:
+	case h.Masked:
 		return errMaskedFrame
-	case h.rsv&0x30 != 0, h.rsv&0x40 != 0 && !t.deflate:
+	case h.RSV&(wsframe.RSV2|wsframe.RSV3) != 0, h.RSV&wsframe.RSV1 != 0 && !t.deflate:
 		return errReservedBit
 	}
-	switch h.opcode {
-	case opContinuation:
+	switch h.Op {
+	case wsframe.OpContinuation:
 		if !t.inMessage {
 			return errUnexpectedCont
 		}
-		t.inMessage = !h.fin
-	case opText, opBinary:
+		t.inMessage = !h.Fin
+	case wsframe.OpText, wsframe.OpBinary:
 		// A new message while one is under way: coder refuses it.
-		t.inMessage = !h.fin
-	case opPing, opPong:
+		t.inMessage = !h.Fin
+	case wsframe.OpPing, wsframe.OpPong:
 	default:
 		return errUnknownOpcode
 	}
@@ -188,13 +180,13 @@ func (t *frameTap) checkHeader(h frameHeader) *protocolError {
 func (t *frameTap) captureClose() {
 	var buf [128]byte
 	for {
-		if h, hl, ok := decodeHeader(t.pending); ok {
+		if h, hl, ok := wsframe.Decode(t.pending); ok {
 			if pe := t.checkCloseHeader(h); pe != nil {
 				t.setFailure(pe)
 				t.end = pe
 				return
 			}
-			if total := hl + int(h.length); len(t.pending) >= total {
+			if total := hl + int(h.Length); len(t.pending) >= total {
 				t.takeClose(t.pending[hl:total])
 				t.stray = len(t.pending) > total
 				return
@@ -214,15 +206,15 @@ func (t *frameTap) captureClose() {
 	}
 }
 
-func (t *frameTap) checkCloseHeader(h frameHeader) *protocolError {
+func (t *frameTap) checkCloseHeader(h wsframe.Header) *protocolError {
 	switch {
-	case h.length > 125:
+	case h.Length > 125:
 		return errControlTooLong
-	case h.masked:
+	case h.Masked:
 		return errMaskedFrame
-	case h.rsv != 0:
+	case h.RSV != 0:
 		return errReservedBit
-	case !h.fin:
+	case !h.Fin:
 		return errFragmentedControl
 	}
 	return nil
@@ -320,15 +312,15 @@ func (t *frameTap) Write(p []byte) (int, error) {
 
 	t.mu.Lock()
 	for b := p[:n]; len(b) > 0; {
-		k, h, ok := t.out.advance(b)
+		k, h, ok := t.out.Advance(b)
 		b = b[k:]
-		if ok && h.opcode == opClose {
+		if ok && h.Op == wsframe.OpClose {
 			// coder failed the connection itself (a protocol error it
 			// found, or the read limit): its close frame is the one.
 			t.outClose = true
 		}
 	}
-	t.sentClose = t.sentClose || t.outClose && t.out.atBoundary()
+	t.sentClose = t.sentClose || t.outClose && t.out.AtBoundary()
 	t.writing = false
 	t.cond.Broadcast()
 	t.mu.Unlock()
@@ -344,7 +336,7 @@ var errClosing = errors.New("a close frame was sent already")
 // writing. Nothing is written after it.
 func (t *frameTap) inject(code int, reason string, wait bool) error {
 	t.mu.Lock()
-	for !t.isCut && !t.sentClose && (t.writing || t.injecting || !t.out.atBoundary()) {
+	for !t.isCut && !t.sentClose && (t.writing || t.injecting || !t.out.AtBoundary()) {
 		if !wait {
 			t.mu.Unlock()
 			return errors.New("coder/websocket is writing a frame")
@@ -376,16 +368,13 @@ func (t *frameTap) inject(code int, reason string, wait bool) error {
 // means a frame without payload.
 func closeFrame(code int, reason string) []byte {
 	var p []byte
-	if code != 1005 {
-		p = binary.BigEndian.AppendUint16(nil, uint16(code))
-		p = append(p, reason...)
+	if code != wsframe.NoStatus {
+		p = wsframe.ClosePayload(code, reason)
 	}
-	var key [4]byte
-	rand.Read(key[:]) // crypto/rand never fails
-	b := append([]byte{0x80 | opClose, 0x80 | byte(len(p))}, key[:]...)
-	for i, c := range p {
-		b = append(b, c^key[i%4])
-	}
+	h := wsframe.Header{Fin: true, Op: wsframe.OpClose, Masked: true, Length: uint64(len(p))}
+	rand.Read(h.Mask[:]) // crypto/rand never fails
+	b := append(h.Append(nil), p...)
+	wsframe.Mask(h.Mask, 0, b[len(b)-len(p):])
 	return b
 }
 
@@ -458,88 +447,4 @@ func (t *frameTap) awaitEnd(d time.Duration) tcpEnd {
 		return tcpEOF
 	}
 	return tcpBroken
-}
-
-// frameParser follows a stream of frames by their headers: it gathers the
-// bytes of each header and counts the payload down, never looking at it.
-type frameParser struct {
-	hdr  [maxHeaderLen]byte
-	n    int    // header bytes gathered
-	left uint64 // payload bytes to come
-}
-
-const maxHeaderLen = 14
-
-// frameHeader is a frame header, RFC 6455 section 5.2.
-type frameHeader struct {
-	fin    bool
-	rsv    byte // RSV1, RSV2, RSV3 as 0x40, 0x20, 0x10
-	opcode byte
-	masked bool
-	length uint64
-}
-
-func (f *frameParser) atBoundary() bool { return f.n == 0 && f.left == 0 }
-
-// advance consumes the start of b: payload up to the end of the current
-// frame, or header bytes up to the end of the header, which it then
-// returns.
-func (f *frameParser) advance(b []byte) (int, frameHeader, bool) {
-	if f.left > 0 {
-		k := min(f.left, uint64(len(b)))
-		f.left -= k
-		return int(k), frameHeader{}, false
-	}
-	if f.n == 0 {
-		// The usual case: the whole header is in b.
-		if h, hl, ok := decodeHeader(b); ok {
-			f.left = h.length
-			return hl, h, true
-		}
-	}
-	for i, c := range b {
-		f.hdr[f.n] = c
-		f.n++
-		if h, hl, ok := decodeHeader(f.hdr[:f.n]); ok && hl == f.n {
-			f.n = 0
-			f.left = h.length
-			return i + 1, h, true
-		}
-	}
-	return len(b), frameHeader{}, false
-}
-
-// decodeHeader decodes the header at the start of b, if b holds all of it,
-// and returns its length too.
-func decodeHeader(b []byte) (frameHeader, int, bool) {
-	if len(b) < 2 {
-		return frameHeader{}, 0, false
-	}
-	h := frameHeader{
-		fin:    b[0]&0x80 != 0,
-		rsv:    b[0] & 0x70,
-		opcode: b[0] & 0x0F,
-		masked: b[1]&0x80 != 0,
-		length: uint64(b[1] & 0x7F),
-	}
-	hl := 2
-	switch h.length {
-	case 126:
-		hl += 2
-	case 127:
-		hl += 8
-	}
-	if h.masked {
-		hl += 4
-	}
-	if len(b) < hl {
-		return frameHeader{}, 0, false
-	}
-	switch h.length {
-	case 126:
-		h.length = uint64(binary.BigEndian.Uint16(b[2:]))
-	case 127:
-		h.length = binary.BigEndian.Uint64(b[2:]) & (1<<63 - 1)
-	}
-	return h, hl, true
 }

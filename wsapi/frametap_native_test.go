@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-wsapi/wsapi/internal/wsframe"
 	"github.com/go-wsapi/wsapi/internal/wstest"
 )
 
@@ -137,9 +138,9 @@ func TestFrameTapRefuses(t *testing.T) {
 		// What came before reaches coder, a close frame never does, and
 		// of a refused frame at most the part of its header that came in
 		// an earlier read.
-		_, hl, _ := decodeHeader(tc.frame)
+		_, hl, _ := wsframe.Decode(tc.frame)
 		switch {
-		case tc.frame[0]&0x0F == opClose:
+		case tc.frame[0]&0x0F == wsframe.OpClose:
 			if !bytes.Equal(got, hello) {
 				t.Errorf("%s: coder got %q, want only the frame before", tc.name, got)
 			}

@@ -3,13 +3,13 @@
 package wsapi
 
 import (
-	"crypto/sha1"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/go-wsapi/wsapi/internal/wsframe"
 )
 
 // chromeExtensionOffer is the Sec-WebSocket-Extensions header Chrome sends,
@@ -110,7 +110,7 @@ func (h *handshake) check(resp *http.Response, key string, offered bool) (*defla
 		return nil, handshakeErrorf("'Sec-WebSocket-Accept' header is missing")
 	case len(acc) > 1:
 		return nil, handshakeErrorf("'Sec-WebSocket-Accept' header must not appear more than once in a response")
-	case acc[0] != acceptKey(key):
+	case acc[0] != wsframe.AcceptKey(key):
 		return nil, handshakeErrorf("Incorrect 'Sec-WebSocket-Accept' header value")
 	}
 	if err := h.checkProtocol(resp.Header); err != nil {
@@ -165,13 +165,6 @@ func headerValues(h http.Header, name string) []string {
 		}
 	}
 	return out
-}
-
-// acceptKey is the Sec-WebSocket-Accept that answers key (RFC 6455 section
-// 4.2.2).
-func acceptKey(key string) string {
-	sum := sha1.Sum([]byte(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
-	return base64.StdEncoding.EncodeToString(sum[:])
 }
 
 // deflateParams are the permessage-deflate parameters of a response.
