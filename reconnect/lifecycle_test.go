@@ -1,6 +1,7 @@
 package reconnect
 
 import (
+	"context"
 	"os"
 	"testing"
 	"time"
@@ -88,6 +89,47 @@ func TestPageHide(t *testing.T) {
 	expect(t, ch, "open")
 	s.pageHide()
 	expect(t, ch, "close pagehide", "retry pagehide")
+	quiet(t, ch)
+	s.pageShow()
+	expect(t, ch, "open")
+}
+
+// TestPageHideWhileDialing: a pagehide that comes while the providers are
+// asked finds no connection to close; the one they lead to must not open
+// in a page that may be in the back/forward cache.
+func TestPageHideWhileDialing(t *testing.T) {
+	release := make(chan struct{})
+	asked := make(chan struct{}, 10)
+	s, err := New("", &Options{
+		URLProvider: func(context.Context) (string, error) {
+			asked <- struct{}{}
+			<-release
+			return os.Getenv("WSAPI_RECONNECT_SERVER") + "/echo", nil
+		},
+		MinDelay: time.Millisecond, MaxDelay: time.Millisecond, Rand: func() float64 { return 0 },
+		IgnoreNetwork: true, IgnoreVisibility: true, IgnorePageLifecycle: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := make(chan string, 100)
+	s.OnRetry(func(r Retry) { ch <- "retry " + r.Paused })
+	s.SetHandlers(wsapi.Handlers{
+		Open:  func() { ch <- "open" },
+		Close: func(e wsapi.CloseEvent) { ch <- "close" },
+	})
+	t.Cleanup(func() {
+		s.Close()
+		<-s.Done()
+	})
+	select {
+	case <-asked:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the provider was not asked")
+	}
+	s.pageHide()
+	close(release)
+	expect(t, ch, "close", "retry pagehide")
 	quiet(t, ch)
 	s.pageShow()
 	expect(t, ch, "open")

@@ -90,6 +90,12 @@ func (s *Socket) connect() *conn {
 	s.cur = c
 	s.url = ws.URL()
 	closeNow := s.closeCalled
+	// A pagehide that came while the providers were asked had no
+	// connection to close: this one must not stay in the page it hid.
+	hidden := !closeNow && s.frozen
+	if hidden {
+		c.cause = "pagehide"
+	}
 	s.mu.Unlock()
 	ws.SetHandlers(wsapi.Handlers{
 		Open:    func() { s.handleOpen(c) },
@@ -97,8 +103,11 @@ func (s *Socket) connect() *conn {
 		Error:   func(err error) { s.handleError(c, err) },
 		Close:   func(e wsapi.CloseEvent) { s.handleClose(c, e) },
 	})
-	if closeNow {
+	switch {
+	case closeNow:
 		closeWS(ws, s.closeCode, s.closeReason)
+	case hidden:
+		ws.CloseWithStatus(1000, "pagehide")
 	}
 	return c
 }

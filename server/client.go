@@ -368,12 +368,10 @@ func (c *client) writeBatch(batch []*message) error {
 func (c *client) tickLoop() {
 	defer c.writers.Done()
 	ts := c.srv.ticks
-	welcome, last, tick := ts.subscribe(c)
+	welcome, ms, last, tick := ts.subscribe(c)
 	defer ts.unsubscribe(c)
 	err := c.write(welcome)
 	for err == nil {
-		var ms []*message
-		ms, last = ts.after(last)
 		for _, m := range ms {
 			if err = c.write(m); err != nil {
 				break
@@ -386,6 +384,7 @@ func (c *client) tickLoop() {
 		case <-c.wake:
 			err = errStopped
 		case <-tick:
+			ms, last = ts.after(last)
 		}
 	}
 	c.mu.Lock()

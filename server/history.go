@@ -105,13 +105,22 @@ func parseResume(q url.Values) (resume, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 0 {
-		return resume{}, errors.New("invalid since " + strconv.Quote(s) + ": want the last seq seen, a number from 0")
+		return resume{}, errors.New("invalid since " + quoteCut(s) + ": want the last seq seen, a number from 0")
 	}
 	e := q.Get("epoch")
 	if len(e) > maxEpoch {
-		return resume{}, errors.New("invalid epoch: longer than 64 bytes")
+		return resume{}, errors.New("invalid epoch " + quoteCut(e) + ": longer than 64 bytes")
 	}
 	return resume{given: true, since: n, epoch: e}, nil
+}
+
+// quoteCut quotes the first maxEpoch bytes of a bad value, for an error
+// that names it without echoing a whole query back.
+func quoteCut(v string) string {
+	if len(v) <= maxEpoch {
+		return strconv.Quote(v)
+	}
+	return strconv.Quote(v[:maxEpoch]) + "..."
 }
 
 // recoveredField is the welcome's "recovered": absent without since.

@@ -17,6 +17,7 @@ type tickStream struct {
 
 	mu      sync.Mutex
 	q       *quotes
+	latest  *message // the quote of q.seq
 	history history
 	subs    map[*client]chan struct{} // each woken after a tick
 	stop    chan struct{}             // closed to stop the ticking goroutine
@@ -37,11 +38,15 @@ type tickWelcome struct {
 	Recovered *bool  `json:"recovered,omitempty"`
 }
 
-// subscribe adds c and returns its welcome, the seq after which its
-// quotes start, and the channel that says a quote came. A fresh client
-// starts with the latest quote, at once; one that resumes with the quotes
-// after its since, when the history has them all.
-func (ts *tickStream) subscribe(c *client) (welcome *message, last int64, wake chan struct{}) {
+// subscribe adds c and returns its welcome, the quotes that follow it at
+// once, the seq after which the stream's next quotes start, and the
+// channel that says a quote came. A fresh client starts with the latest
+// quote; one that resumes with the quotes after its since, when the
+// history has them all. Those are taken here, under the lock that decides
+// recovered, and not when the welcome has been written: by then the
+// history may have moved on, and the welcome would have promised quotes
+// that are no longer there.
+func (ts *tickStream) subscribe(c *client) (welcome *message, first []*message, last int64, wake chan struct{}) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	now := time.Now()
@@ -49,12 +54,14 @@ func (ts *tickStream) subscribe(c *client) (welcome *message, last int64, wake c
 		ts.tickLocked(now) // the first client gets a quote at once
 	}
 	ok := false
-	last = ts.q.seq - 1
+	first = []*message{ts.latest}
 	if r := c.resume; r.given && r.epoch == ts.epoch {
-		if _, ok = ts.history.after(r.since, ts.q.seq, now); ok {
-			last = r.since
+		var missed []*message
+		if missed, ok = ts.history.after(r.since, ts.q.seq, now); ok {
+			first = missed
 		}
 	}
+	last = ts.q.seq
 	welcome = encode(tickWelcome{Type: "welcome", Epoch: ts.epoch, Seq: ts.q.seq, Time: stamp(now),
 		Recovered: recoveredField(c.resume, ok)})
 	wake = make(chan struct{}, 1)
@@ -64,7 +71,7 @@ func (ts *tickStream) subscribe(c *client) (welcome *message, last int64, wake c
 		ts.ticking.Add(1)
 		go ts.run(ts.stop)
 	}
-	return welcome, last, wake
+	return welcome, first, last, wake
 }
 
 // unsubscribe removes c; the last one out stops the ticking.
@@ -117,6 +124,7 @@ func (ts *tickStream) run(stop chan struct{}) {
 
 func (ts *tickStream) tickLocked(now time.Time) {
 	m := ts.q.next(now)
+	ts.latest = m
 	ts.history.add(ts.q.seq, now, m)
 }
 
