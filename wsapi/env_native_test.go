@@ -8,8 +8,8 @@ import (
 	"os"
 	"runtime"
 	"strings"
-	"time"
 
+	"github.com/go-wsapi/wsapi/internal/leakcheck"
 	scenarioserver "github.com/go-wsapi/wsapi/wsapi/internal/scenario"
 )
 
@@ -45,17 +45,7 @@ func checkLeaks() int {
 	if f := flag.Lookup("test.fuzz"); f != nil && f.Value.String() != "" {
 		return 0 // the fuzzing engine keeps goroutines of its own
 	}
-	var n int
-	for range 100 {
-		if n = runtime.NumGoroutine(); n <= baseGoroutines {
-			return 0
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	fmt.Fprintf(os.Stderr, "wsapi tests: %d goroutines left behind (%d at start):\n%s\n", n-baseGoroutines, baseGoroutines, buf)
-	return 1
+	return leakcheck.Check("wsapi tests", baseGoroutines)
 }
 
 // runtimeCounts holds each runtime's scenario results, for the summary.

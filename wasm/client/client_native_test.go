@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/go-wsapi/wsapi/internal/leakcheck"
 	"github.com/go-wsapi/wsapi/reconnect"
 	"github.com/go-wsapi/wsapi/wsapi"
 )
@@ -26,26 +27,9 @@ func TestMain(m *testing.M) {
 	base := runtime.NumGoroutine()
 	code := m.Run()
 	if code == 0 {
-		code = checkLeaks(base)
+		code = leakcheck.Check("client tests", base)
 	}
 	os.Exit(code)
-}
-
-// checkLeaks fails the run when goroutines outlive the tests: every client
-// must have been closed and every server stopped. It waits a little for
-// goroutines on their way out.
-func checkLeaks(base int) int {
-	var n int
-	for range 100 {
-		if n = runtime.NumGoroutine(); n <= base {
-			return 0
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	fmt.Fprintf(os.Stderr, "client tests: %d goroutines left behind (%d at start):\n%s\n", n-base, base, buf)
-	return 1
 }
 
 func testContext(t *testing.T) context.Context {
