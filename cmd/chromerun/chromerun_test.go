@@ -43,23 +43,31 @@ func main() {
 }
 `
 
-// TestChromerun builds chromerun and a small wasm program, and runs the
-// program in Chromium as go test -exec would.
-func TestChromerun(t *testing.T) {
+// setup skips (fails under CI) without Chromium, builds chromerun into a
+// temporary dir, and makes the module prog beside it for a test's program.
+func setup(t *testing.T) (dir, runner, src string) {
+	t.Helper()
 	if _, err := browser.Find(); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("CI needs Chromium: %v", err)
 		}
 		t.Skipf("skipping: %v (install chromium or set CHROMIUM)", err)
 	}
-	dir := t.TempDir()
-	runner := filepath.Join(dir, "chromerun")
+	dir = t.TempDir()
+	runner = filepath.Join(dir, "chromerun")
 	goBuild(t, ".", nil, "-o", runner, ".")
-	src := filepath.Join(dir, "prog")
+	src = filepath.Join(dir, "prog")
 	if err := os.MkdirAll(src, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	writeFile(t, filepath.Join(src, "go.mod"), "module prog\n\ngo 1.26\n")
+	return dir, runner, src
+}
+
+// TestChromerun builds chromerun and a small wasm program, and runs the
+// program in Chromium as go test -exec would.
+func TestChromerun(t *testing.T) {
+	dir, runner, src := setup(t)
 	writeFile(t, filepath.Join(src, "main.go"), progSource)
 	prog := filepath.Join(dir, "prog.wasm")
 	goBuild(t, src, []string{"GOOS=js", "GOARCH=wasm"}, "-o", prog, ".")
@@ -157,20 +165,7 @@ func TestB(t *testing.T) {
 // TestChromerunTestFlags runs a test binary with -test.run and -test.v, as
 // go test -exec does: the flags reach it, and its exit code is chromerun's.
 func TestChromerunTestFlags(t *testing.T) {
-	if _, err := browser.Find(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI needs Chromium: %v", err)
-		}
-		t.Skipf("skipping: %v (install chromium or set CHROMIUM)", err)
-	}
-	dir := t.TempDir()
-	runner := filepath.Join(dir, "chromerun")
-	goBuild(t, ".", nil, "-o", runner, ".")
-	src := filepath.Join(dir, "prog")
-	if err := os.MkdirAll(src, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(src, "go.mod"), "module prog\n\ngo 1.26\n")
+	dir, runner, src := setup(t)
 	writeFile(t, filepath.Join(src, "prog_test.go"), testSource)
 	prog := filepath.Join(dir, "prog.test")
 	cmd := exec.Command("go", "test", "-c", "-o", prog, ".")
