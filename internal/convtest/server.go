@@ -8,25 +8,15 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/rpc"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/coder/websocket"
 )
 
-// URL returns the base URL (ws://127.0.0.1:port) of the server named by
-// EnvVar, or of one it starts, on 127.0.0.1, and stops when the test
-// binary's TestMain calls the returned func.
-func URL() (string, func()) {
-	if u := os.Getenv(EnvVar); u != "" {
-		return u, func() {}
-	}
-	s := httptest.NewServer(Handler())
-	return "ws" + strings.TrimPrefix(s.URL, "http"), s.Close
-}
+// handler is what ServerURL serves natively.
+func handler() http.Handler { return Handler() }
 
 // Handler serves:
 //
