@@ -23,6 +23,7 @@ import (
 	"github.com/go-wsapi/wsapi/internal/protocoltest"
 	"github.com/go-wsapi/wsapi/internal/wstest"
 	"github.com/go-wsapi/wsapi/wsapi"
+	"github.com/go-wsapi/wsapi/wsapitest"
 )
 
 // The mirror image of the server's protocol table (server/protocol_test.go):
@@ -307,7 +308,7 @@ func startRawServer(t *testing.T) *rawServer {
 		s.ids = append(s.ids, c.ID)
 	}
 	s.http = httptest.NewServer(s)
-	s.ws = "ws" + strings.TrimPrefix(s.http.URL, "http")
+	s.ws = wsapitest.WebSocketURL(s.http.URL)
 	t.Cleanup(func() {
 		s.http.Close()
 		s.conns.Wait()

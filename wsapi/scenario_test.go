@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/go-wsapi/wsapi/wsapi"
+	"github.com/go-wsapi/wsapi/wsapitest"
 )
 
 // The scenarios and the traces Chrome's own WebSocket left when it ran them,
@@ -199,7 +200,7 @@ type env struct {
 	interop map[string]string
 }
 
-func (e env) wsBase() string { return "ws" + strings.TrimPrefix(e.server, "http") }
+func (e env) wsBase() string { return wsapitest.WebSocketURL(e.server) }
 
 func (e env) urlFor(sc scenario, id string) string {
 	if sc.Absolute {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/go-wsapi/wsapi/internal/wsframe"
 	"github.com/go-wsapi/wsapi/internal/wstest"
+	"github.com/go-wsapi/wsapi/wsapitest"
 )
 
 // testServer starts s (a default Server when nil) and returns the ws:// base
@@ -42,7 +43,7 @@ func testServer(t *testing.T, s *Server) (ws string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(stop)
-	return "ws" + strings.TrimPrefix(base, "http")
+	return wsapitest.WebSocketURL(base)
 }
 
 func testContext(t *testing.T) context.Context {
@@ -578,7 +579,7 @@ func TestStopLeaks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws := "ws" + strings.TrimPrefix(base, "http")
+	ws := wsapitest.WebSocketURL(base)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var clients []*websocket.Conn
