@@ -30,11 +30,7 @@ func (s *Server) Observations(id string) []string {
 func (s *Server) begin(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rec := s.ids[id]
-	if rec == nil {
-		rec = &record{}
-		s.ids[id] = rec
-	}
+	rec := s.recordLocked(id)
 	if rec.active == 0 {
 		rec.idle = make(chan struct{})
 	}
@@ -52,15 +48,22 @@ func (s *Server) end(id string) {
 	}
 }
 
+// record appends a line to what id saw.
 func (s *Server) record(id, line string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	rec := s.recordLocked(id)
+	rec.lines = append(rec.lines, line)
+}
+
+// recordLocked returns id's record, made on first use; s.mu is held.
+func (s *Server) recordLocked(id string) *record {
 	rec := s.ids[id]
 	if rec == nil {
 		rec = &record{}
 		s.ids[id] = rec
 	}
-	rec.lines = append(rec.lines, line)
+	return rec
 }
 
 // waitIdle waits until no handler of id is running, or for at most d, or
