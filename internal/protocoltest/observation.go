@@ -108,7 +108,7 @@ func (o Observation) Lines() []string {
 		case failureCodes[c.Code]:
 			l = append(l, "recv close-reply "+strconv.Itoa(c.Code))
 		default:
-			l = append(l, "recv close-reply "+strconv.Itoa(c.Code)+" "+jsonString(c.Reason))
+			l = append(l, "recv close-reply "+strconv.Itoa(c.Code)+" "+JSString(c.Reason))
 		}
 	}
 	if o.Dropped {
@@ -139,15 +139,6 @@ func (o Observation) Lines() []string {
 // failureCodes are the codes of a close that fails the connection; the
 // reason that comes with them is the implementation's own wording.
 var failureCodes = map[int]bool{1002: true, 1007: true, 1009: true, 1011: true}
-
-// jsonString quotes s as JavaScript's JSON.stringify does.
-func jsonString(s string) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(s)
-	return strings.TrimSuffix(b.String(), "\n")
-}
 
 // ParseLines is the inverse of Lines, for traces recorded elsewhere.
 // Payloads come back as their digests.
