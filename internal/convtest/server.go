@@ -8,11 +8,13 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/rpc"
 	"strconv"
 	"strings"
 
 	"github.com/coder/websocket"
+	"github.com/go-wsapi/wsapi/wsapitest"
 )
 
 // handler is what ServerURL serves natively.
@@ -134,4 +136,12 @@ func push(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// Start serves Handler on an httptest server on 127.0.0.1, for the
+// examples, which have no testing.TB to hand to ServerURL: it returns the
+// ws:// URL of path on it and the func that stops it.
+func Start(path string) (url string, stop func()) {
+	s := httptest.NewServer(Handler())
+	return wsapitest.WebSocketURL(s.URL) + path, s.Close
 }
