@@ -495,13 +495,6 @@ func TestDeadURL(t *testing.T) {
 	}
 }
 
-func TestAcceptKey(t *testing.T) {
-	// The example of RFC 6455 section 1.3.
-	if got := wsframe.AcceptKey("dGhlIHNhbXBsZSBub25jZQ=="); got != "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" {
-		t.Errorf("acceptKey: %q", got)
-	}
-}
-
 // rawClient speaks to the raw endpoints byte by byte, for what
 // coder/websocket never sends: fragments, pings, a broken close frame.
 type rawClient struct {
