@@ -3,6 +3,7 @@ package convtest
 import (
 	"testing"
 
+	"github.com/go-wsapi/wsapi/wsapi"
 	"github.com/go-wsapi/wsapi/wsapitest"
 )
 
@@ -26,4 +27,20 @@ func Main(m *testing.M) int {
 func ServerURL(t testing.TB, path string) string {
 	t.Helper()
 	return wsapitest.Serve(t, EnvVar, handler()) + path
+}
+
+// Unopened returns a socket that never opens (nothing listens on port 1),
+// for the checks of bad input that need a socket; it is closed, and waited
+// for, when t ends.
+func Unopened(t testing.TB) *wsapi.WebSocket {
+	t.Helper()
+	ws, err := wsapi.New("ws://127.0.0.1:1/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ws.Close()
+		<-ws.Done()
+	})
+	return ws
 }
