@@ -162,11 +162,13 @@ func run(ctx context.Context, root string) (*report.Section, error) {
 }
 
 // goCmd runs go for js/wasm in dir and returns its output. -mod=mod lets
-// the minimal module take its requirements from the repository's.
+// the minimal module take its requirements from the repository's;
+// GOWORK=off builds the library alone, as a user's program gets it (and
+// the workspace would refuse -mod=mod).
 func goCmd(ctx context.Context, dir string, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "GOFLAGS=-mod=mod")
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "GOFLAGS=-mod=mod", "GOWORK=off")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

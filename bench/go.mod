@@ -1,0 +1,13 @@
+module github.com/go-wsapi/wsapi/bench
+
+go 1.26
+
+toolchain go1.26.10
+
+require (
+	github.com/coder/websocket v1.8.15
+	github.com/go-wsapi/wsapi v0.0.0-00010101000000-000000000000
+	github.com/go-wsapi/wsapi/server v0.0.0-00010101000000-000000000000
+)
+
+require github.com/hack-pad/safejs v0.1.0 // indirect
