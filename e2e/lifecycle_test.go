@@ -58,12 +58,15 @@ func (tb *tab) setOffline(off bool) {
 // another page and comes back through the back/forward cache (the same Go
 // program, still running, comes back). With the page lifecycle on, the
 // sockets close themselves on pagehide, cleanly (1000 "pagehide", no
-// error), and reconnect on pageshow. With it off (?lifecycle=off) the
-// page is cached all the same by Chromium 156, which closes the open
-// WebSockets itself (the server sees 1001) and, on restore, reports an
-// error and close 1006 to the page; the sockets then reconnect as after
-// any failure. The test records which Chrome did, and fails if the two
-// differ from that.
+// error), and reconnect on pageshow. With it off (?lifecycle=off),
+// Chromiums differ, and the test holds each to what it was seen to do:
+// Chromium 156 caches the page all the same, closes the open WebSockets
+// itself (the server sees 1001) and, on restore, reports an error and
+// close 1006 to the page; the sockets then reconnect as after any
+// failure. Chromium 148 (Debian bookworm's in December 2026) does not
+// cache a page with an open WebSocket at all, and says so with the reason
+// "WebSocket": the page loads again, and that reason, alone, is the
+// outcome checked. Any other outcome fails.
 func TestLifecycleBackForwardCache(t *testing.T) {
 	needBrowser(t)
 	ts := startServer(t, nil)
@@ -105,6 +108,10 @@ func TestLifecycleBackForwardCache(t *testing.T) {
 			mu.Lock()
 			reasons := strings.Join(notUsed, ", ")
 			mu.Unlock()
+			if !restored && c.query != "" && reasons == "WebSocket" {
+				t.Logf("not restored: this Chromium keeps no page with an open WebSocket in the back/forward cache (reason %q)", reasons)
+				return
+			}
 			if !restored {
 				tb.fatalf("not restored from the back/forward cache; Chrome's reasons: %s", reasons)
 			}
