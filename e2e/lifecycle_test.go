@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -50,8 +51,26 @@ func (tb *tab) setOffline(off bool) {
 		})
 	}
 	if err != nil {
-		tb.fatalf("emulate offline=%v: %v", off, err)
+		// Chromium 148 refuses the rule-based form as cdproto v0.159 sends
+		// it; its own Network.emulateNetworkConditions still drives
+		// requests and navigator.onLine alike.
+		_, legacyErr := chromedp.Call(tb.ctx, emulateNetworkConditions, networkConditions{Offline: off, DownloadThroughput: -1, UploadThroughput: -1})
+		if legacyErr == nil {
+			return
+		}
+		tb.fatalf("emulate offline=%v: %v; Network.emulateNetworkConditions: %v", off, err, legacyErr)
 	}
+}
+
+// emulateNetworkConditions is the protocol's older command, which cdproto
+// v0.159 no longer generates and Chromium 148 still wants.
+var emulateNetworkConditions = cdp.Command[networkConditions, cdp.Empty]{Method: "Network.emulateNetworkConditions"}
+
+type networkConditions struct {
+	Offline            bool    `json:"offline"`
+	Latency            float64 `json:"latency"`
+	DownloadThroughput float64 `json:"downloadThroughput"`
+	UploadThroughput   float64 `json:"uploadThroughput"`
 }
 
 // TestLifecycleBackForwardCache: a page with open sockets leaves for
