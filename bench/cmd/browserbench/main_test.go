@@ -40,38 +40,44 @@ func TestSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := section(res)
-	if len(s.Rows) != 6 {
-		t.Fatalf("%d rows, want 6 (3 of wsapi, 3 of raw syscall/js):\n%+v", len(s.Rows), s.Rows)
+	if len(s.Rows) != 9 {
+		t.Fatalf("%d rows, want 9 (3 of wsapi against JS, 3 against coder, 3 of raw syscall/js):\n%+v", len(s.Rows), s.Rows)
 	}
-	for _, r := range s.Rows {
-		if r.Values["raw"] <= 0 || r.Values["js"] <= 0 || (r.Pass != nil && r.Values["go"] <= 0) {
-			t.Errorf("%s: no rate: %+v", r.Name, r.Values)
+	for _, c := range res.Cases {
+		if c.JSMedian <= 0 || c.GoMedian <= 0 || c.RawMedian <= 0 || c.CoderMedian <= 0 {
+			t.Errorf("%s: a side has no rate: %+v", c.Name, c)
 		}
 	}
-	if len(res.Profiles) != 9 {
-		t.Errorf("%d profiles, want 9", len(res.Profiles))
+	if len(res.Profiles) != 12 {
+		t.Errorf("%d profiles, want 12", len(res.Profiles))
 	}
 }
 
 // TestSection checks the section's rows and notes on made-up figures: the
-// wsapi rows carry the targets, the raw rows none, and a miss says whether
-// raw syscall/js would have made it.
+// wsapi rows carry the targets, against JS and against coder, the raw rows
+// none, and a miss says whether raw syscall/js would have made it.
 func TestSection(t *testing.T) {
 	res := &result{Batches: 1, MinMs: 1, Cases: []caseResult{
-		{Name: "roundtrip16", Unit: "round trips/s", N: 8, JSMedian: 100, GoMedian: 70, RawMedian: 72},
-		{Name: "pipelined16", Unit: "messages/s", N: 8, JSMedian: 100, GoMedian: 80, RawMedian: 95},
-		{Name: "bulk1MiB", Unit: "MB/s", N: 2, JSMedian: 100, GoMedian: 85, RawMedian: 90},
+		{Name: "roundtrip16", Unit: "round trips/s", N: 8, JSMedian: 100, GoMedian: 70, RawMedian: 72, CoderMedian: 50},
+		{Name: "pipelined16", Unit: "messages/s", N: 8, JSMedian: 100, GoMedian: 80, RawMedian: 95, CoderMedian: 100},
+		{Name: "bulk1MiB", Unit: "MB/s", N: 2, JSMedian: 100, GoMedian: 86, RawMedian: 90, CoderMedian: 43},
 	}}
 	s := section(res)
-	if len(s.Rows) != 6 {
-		t.Fatalf("%d rows, want 6", len(s.Rows))
+	if len(s.Rows) != 9 {
+		t.Fatalf("%d rows, want 9", len(s.Rows))
 	}
 	for i, r := range s.Rows {
-		if (r.Pass != nil) != (i < 3) {
-			t.Errorf("row %d %q: Pass %v; only the first three (wsapi) have a target", i, r.Name, r.Pass)
+		if (r.Pass != nil) != (i < 6) {
+			t.Errorf("row %d %q: Pass %v; only the first six (wsapi) have a target", i, r.Name, r.Pass)
 		}
 	}
-	if got := s.Rows[3].Values["ratio"]; got != 0.72 {
+	if got := s.Rows[3].Values["ratio"]; got != 1.4 {
+		t.Errorf("round-trip ratio to coder %v, want 1.4", got)
+	}
+	if *s.Rows[4].Pass || !*s.Rows[5].Pass {
+		t.Errorf("against coder: pipelined (0.80×) passed or bulk (2.00×) missed: %+v", s.Rows[3:6])
+	}
+	if got := s.Rows[6].Values["ratio"]; got != 0.72 {
 		t.Errorf("raw round-trip ratio %v, want 0.72", got)
 	}
 	for _, want := range []string{
