@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"os/exec"
 	"strings"
@@ -87,6 +88,13 @@ func TestSection(t *testing.T) {
 		if !strings.Contains(s.Detail, want) {
 			t.Errorf("detail lacks %q:\n%s", want, s.Detail)
 		}
+	}
+	p := profile{N: 100, Seconds: 0.5, Samples: 50, Self: [][]any{{outsideName, 40.0}, {"f", 10.0}}}
+	if got := p.busy(); math.Abs(got-1000) > 1e-6 {
+		t.Errorf("busy %v µs a message, want 1000 (a fifth of 0.5 s over 100)", got)
+	}
+	if got := paired([]float64{1, 4, 9}, []float64{2, 2, 3}, 4, 2); got != 2 {
+		t.Errorf("paired ratio of rounds 0.5, 2, 3: %v, want their median 2", got)
 	}
 	if strings.Contains(s.Detail, "bulk1MiB: wsapi") {
 		t.Errorf("detail has a note on bulk1MiB, which passed:\n%s", s.Detail)
