@@ -347,7 +347,13 @@ func section(res *result) *report.Section {
 			continue
 		}
 		raw := paired(c.Raw, c.JS, c.RawMedian, c.JSMedian)
-		verdict := "raw syscall/js misses it too: the floor that the Go runtime sets (entering Go from JS, syscall/js) is below the target"
+		verdict := "raw syscall/js misses it too: the floor that the Go runtime sets (entering Go from JS, syscall/js) is below the target." +
+			" Every Go side enters Go once per message the browser delivers alone (with one in flight, every one) through a js.FuncOf," +
+			" whose call syscall/js makes costly: it reads the call's event, this and arguments from JavaScript one property at a time," +
+			" as js.Values with finalizers, and the runtime parks the calling goroutine until every other one is idle." +
+			" What would move it is a cheaper way in, such as a //go:wasmexport function (Go builds them for js/wasm too), which is entered" +
+			" with no js.Value but runs no other goroutine unless it yields: the socket's dispatcher would have to run the handler before" +
+			" the export returns, without ever leaving a goroutine runnable while Go waits for JavaScript"
 		if raw >= target {
 			verdict = "raw syscall/js reaches it: the rest is wsapi's own cost"
 		}
