@@ -43,6 +43,16 @@ type Options struct {
 	// Origin (a native client), is always allowed. Defaults to none.
 	AllowedOrigins []string
 
+	// AllowedHosts are the names (path.Match patterns, matched without case
+	// against the Host header's name, port left out) this server is known
+	// by to browsers. An upgrade that carries an Origin, a browser's, must
+	// name one of them, or an IP address, in Host: otherwise a page whose
+	// DNS name was pointed at this server (DNS rebinding) would pass the
+	// same-origin check, Origin and Host both being its own. Native
+	// clients, which send no Origin, are not held to it. Defaults to
+	// "localhost"; cmd/wsapi-demo adds the name of its -addr.
+	AllowedHosts []string
+
 	// ReadLimit is the largest message a client may send, in bytes; a
 	// larger one closes the connection with 1009. Defaults to 64 KiB.
 	ReadLimit int64
@@ -118,6 +128,7 @@ func (o *Options) cloneWithDefaults() (*Options, error) {
 		c = *o
 	}
 	c.AllowedOrigins = append([]string(nil), c.AllowedOrigins...)
+	c.AllowedHosts = append([]string(nil), c.AllowedHosts...)
 
 	var errs []error
 	negative := func(name string, v int64) {
@@ -142,8 +153,12 @@ func (o *Options) cloneWithDefaults() (*Options, error) {
 			errs = append(errs, fmt.Errorf("bad origin pattern %q: %w", p, err))
 		}
 	}
+	errs = append(errs, checkHostPatterns(c.AllowedHosts)...)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
+	}
+	if len(c.AllowedHosts) == 0 {
+		c.AllowedHosts = defaultAllowedHosts
 	}
 
 	if c.WebDir == "" {

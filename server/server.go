@@ -5,7 +5,8 @@
 // WebSocket endpoints the page talks to through package wsapi.
 //
 // It is also meant as an example of a WebSocket server that holds up in
-// production: cross-origin upgrades are refused, messages have a size
+// production: cross-origin upgrades are refused, and so are a browser's
+// upgrades to a Host name it is not known by (DNS rebinding), messages have a size
 // limit and a rate limit, a slow reader is dropped instead of slowing the
 // others, dead peers are found by pings, and Shutdown says goodbye (close
 // 1001) to everyone.
@@ -277,6 +278,12 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, ep *endpoint, n
 		}
 	}
 
+	if r.Header.Get("Origin") != "" && !hostAllowed(r, s.opts.AllowedHosts) {
+		s.opts.Logger.Info("ws refused", "endpoint", ep.path, "remote", r.RemoteAddr,
+			"origin", r.Header.Get("Origin"), "host", r.Host, "error", "host not allowed")
+		http.Error(w, "host "+quoteCut(r.Host)+" not allowed", http.StatusForbidden)
+		return
+	}
 	hw := &hijackRecorder{ResponseWriter: w}
 	conn, err := websocket.Accept(hw, r, &websocket.AcceptOptions{
 		OriginPatterns: s.opts.AllowedOrigins,
