@@ -196,6 +196,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 	// Leaves are not announced: everyone is going.
 	s.room.shutdown()
+	s.room.bus.close()
 	for _, c := range clients {
 		c.goAway(websocket.StatusGoingAway, "server shutting down")
 	}
