@@ -13,6 +13,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/nats-io/nats.go"
 )
 
 // Options are the settings of New. A nil *Options is the zero Options, and
@@ -99,6 +101,17 @@ type Options struct {
 	// twice RateLimit, and to at least 1.
 	RateBurst int
 
+	// NATS is the URL of a NATS server with JetStream (nats://host:4222):
+	// the chat room's events, history and nicks are then kept there and
+	// shared by every server given the same NATS, each serving its own
+	// clients (server/docs/cluster.md). New fails if it cannot reach it;
+	// later losses are reconnected. Defaults to none: this process alone.
+	NATS string
+
+	// NATSOptions are more options for the NATS connection (credentials,
+	// TLS, or nats.InProcessServer for a server embedded in the process).
+	NATSOptions []nats.Option
+
 	// Logger gets one line per connection opened and closed, and one per
 	// refused upgrade. Defaults to slog.Default().
 	Logger *slog.Logger
@@ -129,6 +142,7 @@ func (o *Options) cloneWithDefaults() (*Options, error) {
 	}
 	c.AllowedOrigins = append([]string(nil), c.AllowedOrigins...)
 	c.AllowedHosts = append([]string(nil), c.AllowedHosts...)
+	c.NATSOptions = append([]nats.Option(nil), c.NATSOptions...)
 
 	var errs []error
 	negative := func(name string, v int64) {

@@ -166,7 +166,26 @@ func New(opts *Options) (*Server, error) {
 	s.mux.HandleFunc("GET /ws/ticks", func(w http.ResponseWriter, r *http.Request) {
 		s.serveWS(w, r, ticksEndpoint, "")
 	})
+	// Last, as nothing after it fails: a bus runs goroutines.
+	if o.NATS != "" {
+		if err := s.joinCluster(); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// joinCluster puts the chat room on NATS JetStream (Options.NATS).
+func (s *Server) joinCluster() error {
+	nc, err := connectNATS(s.opts.NATS, s.opts.NATSOptions)
+	if err != nil {
+		return err
+	}
+	if _, err := newNATSBus(nc, s.room, s.opts); err != nil {
+		nc.Close()
+		return err
+	}
+	return nil
 }
 
 // ServeHTTP routes the request to the page's files or an endpoint.

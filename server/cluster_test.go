@@ -1,0 +1,352 @@
+//go:build !js
+
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	natsserver "github.com/nats-io/nats-server/v2/server"
+
+	"github.com/go-wsapi/wsapi/server"
+)
+
+// These tests run a cluster: one nats-server, embedded, with JetStream in
+// a temporary directory, on a 127.0.0.1 port (a restart must find it
+// again), and two or three servers sharing it, each behind httptest.
+
+// natsNode is the embedded nats-server of a test.
+type natsNode struct {
+	t    *testing.T
+	dir  string
+	port int
+	ns   *natsserver.Server
+}
+
+func startNATS(t *testing.T) *natsNode {
+	t.Helper()
+	n := &natsNode{t: t, dir: t.TempDir(), port: -1}
+	n.start()
+	t.Cleanup(n.stop)
+	return n
+}
+
+// start starts nats-server on n's port (a free one the first time), with
+// n's store: a restart finds its streams again.
+func (n *natsNode) start() {
+	n.t.Helper()
+	ns, err := natsserver.NewServer(&natsserver.Options{
+		Host:      "127.0.0.1",
+		Port:      n.port,
+		JetStream: true,
+		StoreDir:  n.dir,
+		NoLog:     true,
+		NoSigs:    true,
+	})
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	ns.Start()
+	if !ns.ReadyForConnections(10 * time.Second) {
+		n.t.Fatal("nats-server not ready")
+	}
+	n.ns = ns
+	n.port = ns.Addr().(*net.TCPAddr).Port
+}
+
+func (n *natsNode) stop() {
+	if n.ns != nil {
+		n.ns.Shutdown()
+		n.ns.WaitForShutdown()
+		n.ns = nil
+	}
+}
+
+func (n *natsNode) url() string {
+	return "nats://127.0.0.1:" + strconv.Itoa(n.port)
+}
+
+// startNode starts one server of the cluster.
+func startNode(t *testing.T, n *natsNode, opts server.Options) *testServer {
+	t.Helper()
+	opts.NATS = n.url()
+	return startServer(t, &opts)
+}
+
+// joinChat dials the chat of ts as nick, with query (since, epoch) if
+// given, and returns the connection and its welcome.
+func joinChat(t *testing.T, ctx context.Context, ts *testServer, nick string, query url.Values) (*websocket.Conn, welcome) {
+	t.Helper()
+	if query == nil {
+		query = url.Values{}
+	}
+	query.Set("nick", nick)
+	c := dial(t, ctx, ts, "/ws/chat?"+query.Encode(), nil)
+	c.SetReadLimit(1 << 20)
+	return c, readWelcome(t, ctx, c)
+}
+
+// tally counts what one fault test sent, had acknowledged and received.
+type tally struct {
+	sent, acked, received, lost, duplicated int
+}
+
+func (tl tally) String() string {
+	return fmt.Sprintf("sent %d, acknowledged %d, received %d, lost %d, duplicated %d",
+		tl.sent, tl.acked, tl.received, tl.lost, tl.duplicated)
+}
+
+// reader reads a member's events until it has seen want says from
+// others, and checks that seq goes up by one from event to event.
+type reader struct {
+	t      *testing.T
+	who    string
+	last   int64            // the last seq seen
+	events map[int64]string // seq → the event, as "type nick text"
+	says   map[string]int   // text → times seen
+}
+
+func newReader(t *testing.T, who string, after int64) *reader {
+	return &reader{t: t, who: who, last: after, events: map[int64]string{}, says: map[string]int{}}
+}
+
+// read reads until done says it has enough.
+func (r *reader) read(ctx context.Context, c *websocket.Conn, done func(*reader) bool) {
+	r.t.Helper()
+	for !done(r) {
+		e := readEvent(r.t, ctx, c)
+		if e.Seq != r.last+1 {
+			r.t.Fatalf("%s: event %+v after seq %d: a gap or a repeat", r.who, e, r.last)
+		}
+		r.last = e.Seq
+		r.events[e.Seq] = e.Type + " " + e.Nick + " " + e.Text
+		if e.Type == "say" {
+			r.says[e.Text]++
+		}
+	}
+}
+
+// sameOrder checks that the readers saw the same event under each seq
+// they both saw.
+func sameOrder(t *testing.T, rs ...*reader) {
+	t.Helper()
+	for _, a := range rs {
+		for _, b := range rs {
+			for seq, ea := range a.events {
+				if eb, ok := b.events[seq]; ok && ea != eb {
+					t.Errorf("seq %d is %q for %s, %q for %s", seq, ea, a.who, eb, b.who)
+				}
+			}
+		}
+	}
+}
+
+// TestClusterChat: members on three servers talk at once; every one sees
+// every say, under the same seq, with no gap; a nick taken on one server
+// is taken on the others.
+func TestClusterChat(t *testing.T) {
+	n := startNATS(t)
+	ctx := testContext(t)
+	nodes := []*testServer{startNode(t, n, server.Options{}), startNode(t, n, server.Options{}), startNode(t, n, server.Options{})}
+	nicks := []string{"alice", "bob", "carol"}
+	conns := make([]*websocket.Conn, 3)
+	readers := make([]*reader, 3)
+	for i, nick := range nicks {
+		c, w := joinChat(t, ctx, nodes[i], nick, nil)
+		if w.Nick != nick {
+			t.Fatalf("%s on node %d is %q", nick, i, w.Nick)
+		}
+		conns[i], readers[i] = c, newReader(t, nick, w.Seq)
+	}
+	// alice on another node: the nick is the cluster's.
+	_, w := joinChat(t, ctx, nodes[1], "alice", nil)
+	if w.Nick != "alice-2" {
+		t.Errorf("a second alice, on another node, is %q, want alice-2", w.Nick)
+	}
+	const says = 20
+	for i := range conns {
+		go func() {
+			for k := range says {
+				msg, _ := json.Marshal(map[string]string{"type": "say", "text": fmt.Sprintf("%s-%d", nicks[i], k)})
+				if conns[i].Write(ctx, websocket.MessageText, msg) != nil {
+					return
+				}
+			}
+		}()
+	}
+	for i, r := range readers {
+		r.read(ctx, conns[i], func(r *reader) bool { return len(r.says) == 3*says })
+		for text, k := range r.says {
+			if k != 1 {
+				t.Errorf("%s saw %q %d times", r.who, text, k)
+			}
+		}
+	}
+	sameOrder(t, readers...)
+}
+
+// TestClusterFailover: bob's server is killed while alice talks; bob
+// comes back on the third server, names the last seq he saw, and gets
+// what he missed, once each, in order, then the live events.
+func TestClusterFailover(t *testing.T) {
+	n := startNATS(t)
+	ctx := testContext(t)
+	a, b, c := startNode(t, n, server.Options{}), startNode(t, n, server.Options{}), startNode(t, n, server.Options{})
+	alice, wa := joinChat(t, ctx, a, "alice", nil)
+	bob, wb := joinChat(t, ctx, b, "bob", nil)
+	ra, rb := newReader(t, "alice", wa.Seq), newReader(t, "bob", wb.Seq)
+	var tl tally
+	sayN := func(from, to int) {
+		for k := from; k < to; k++ {
+			say(t, ctx, alice, "m"+strconv.Itoa(k))
+			tl.sent++
+		}
+	}
+	sayN(0, 10)
+	ra.read(ctx, alice, func(r *reader) bool { return len(r.says) == 10 })
+	rb.read(ctx, bob, func(r *reader) bool { return len(r.says) == 10 })
+	// Killed: its connections cut, no goodbye, then gone.
+	b.http.CloseClientConnections()
+	b.http.Close()
+	sayN(10, 20)
+	ra.read(ctx, alice, func(r *reader) bool { return len(r.says) == 20 })
+	tl.acked = len(ra.says)
+	bob2, w := joinChat(t, ctx, c, "bob", url.Values{"since": {strconv.FormatInt(rb.last, 10)}, "epoch": {wb.Epoch}})
+	if w.Recovered == nil || !*w.Recovered || w.Epoch != wb.Epoch {
+		t.Fatalf("bob's welcome on another server: %+v, want recovered in epoch %q", w, wb.Epoch)
+	}
+	sayN(20, 25)
+	rb.read(ctx, bob2, func(r *reader) bool { return r.says["m24"] == 1 })
+	ra.read(ctx, alice, func(r *reader) bool { return len(r.says) == 25 })
+	tl.acked = len(ra.says)
+	for k := range 25 {
+		switch rb.says["m"+strconv.Itoa(k)] {
+		case 0:
+			tl.lost++
+		case 1:
+			tl.received++
+		default:
+			tl.received++
+			tl.duplicated++
+		}
+	}
+	t.Logf("server killed: %s", tl)
+	if tl.lost != 0 || tl.duplicated != 0 || tl.acked != tl.sent {
+		t.Errorf("server killed: %s", tl)
+	}
+	sameOrder(t, ra, rb)
+}
+
+// TestClusterNATSRestart: nats-server restarts while alice talks; every
+// say alice saw acknowledged reaches bob, on the other server, once.
+func TestClusterNATSRestart(t *testing.T) {
+	n := startNATS(t)
+	ctx := testContext(t)
+	a, b := startNode(t, n, server.Options{}), startNode(t, n, server.Options{})
+	alice, wa := joinChat(t, ctx, a, "alice", nil)
+	bob, wb := joinChat(t, ctx, b, "bob", nil)
+	ra, rb := newReader(t, "alice", wa.Seq), newReader(t, "bob", wb.Seq)
+	const total = 60
+	var tl tally
+	var written atomic.Int64
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		for k := range total {
+			msg, _ := json.Marshal(map[string]string{"type": "say", "text": "m" + strconv.Itoa(k)})
+			if alice.Write(ctx, websocket.MessageText, msg) != nil {
+				return
+			}
+			written.Add(1)
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	// Bob sees the first says, then NATS goes and comes back.
+	rb.read(ctx, bob, func(r *reader) bool { return len(r.says) >= 10 })
+	n.stop()
+	before := written.Load()
+	time.Sleep(200 * time.Millisecond) // says pile up meanwhile
+	during := written.Load() - before
+	n.start()
+	<-sent
+	t.Logf("%d says written while nats-server was down", during)
+	tl.sent = total
+	ra.read(ctx, alice, func(r *reader) bool { return len(r.says) == total })
+	tl.acked = len(ra.says)
+	rb.read(ctx, bob, func(r *reader) bool { return len(r.says) == total })
+	for k := range total {
+		switch rb.says["m"+strconv.Itoa(k)] {
+		case 0:
+			tl.lost++
+		case 1:
+			tl.received++
+		default:
+			tl.received++
+			tl.duplicated++
+		}
+	}
+	t.Logf("nats-server restarted: %s", tl)
+	if tl.lost != 0 || tl.duplicated != 0 {
+		t.Errorf("nats-server restarted: %s", tl)
+	}
+	sameOrder(t, ra, rb)
+}
+
+// TestClusterHistoryLimit: the stream keeps HistorySize events; a member
+// that missed more, on another server, is told it could not recover.
+func TestClusterHistoryLimit(t *testing.T) {
+	n := startNATS(t)
+	ctx := testContext(t)
+	opts := server.Options{HistorySize: 5}
+	a, b := startNode(t, n, opts), startNode(t, n, opts)
+	alice, wa := joinChat(t, ctx, a, "alice", nil)
+	ra := newReader(t, "alice", wa.Seq)
+	for k := range 10 {
+		say(t, ctx, alice, "m"+strconv.Itoa(k))
+	}
+	ra.read(ctx, alice, func(r *reader) bool { return len(r.says) == 10 })
+	last := ra.last
+	resume := func(since int64) welcome {
+		_, w := joinChat(t, ctx, b, "bob", url.Values{"since": {strconv.FormatInt(since, 10)}, "epoch": {wa.Epoch}})
+		return w
+	}
+	if w := resume(last - 8); w.Recovered == nil || *w.Recovered {
+		t.Errorf("resume 8 events back, history 5: %+v, want recovered false", w)
+	}
+	c, w := joinChat(t, ctx, b, "carol", url.Values{"since": {strconv.FormatInt(last-3, 10)}, "epoch": {wa.Epoch}})
+	if w.Recovered == nil || !*w.Recovered {
+		t.Fatalf("resume 3 events back, history 5: %+v, want recovered", w)
+	}
+	rc := newReader(t, "carol", last-3)
+	rc.read(ctx, c, func(r *reader) bool { return r.last == last })
+	if len(rc.says) != 3 {
+		t.Errorf("carol got %v back, want the last 3 says", rc.events)
+	}
+	if w := resume(last + 5); w.Recovered == nil || *w.Recovered {
+		t.Errorf("resume from a seq to come: %+v, want recovered false", w)
+	}
+}
+
+// TestClusterNATSDown: a server told of a NATS that is not there fails
+// at once, naming it.
+func TestClusterNATSDown(t *testing.T) {
+	n := startNATS(t)
+	url := n.url()
+	n.stop()
+	var o server.Options
+	testFiles(t, &o)
+	o.NATS = url
+	_, err := server.New(&o)
+	if err == nil || !strings.Contains(err.Error(), url) {
+		t.Errorf("New with NATS down: %v, want an error naming %s", err, url)
+	}
+}
