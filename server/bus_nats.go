@@ -371,8 +371,8 @@ func (b *natsBus) refresher() {
 }
 
 // close stops the consumer and the publisher (events not yet stored are
-// dropped: the room is shut down, no say of them was acknowledged),
-// releases this node's nicks and closes the connection.
+// dropped: the room is shut down, no say of them was acknowledged) and
+// releases this node's nicks; the server closes the connection.
 func (b *natsBus) close() {
 	b.cons.Stop()
 	b.mu.Lock()
@@ -386,5 +386,4 @@ func (b *natsBus) close() {
 	}
 	b.cancel()
 	b.wg.Wait()
-	b.nc.Close()
 }

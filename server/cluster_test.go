@@ -309,11 +309,15 @@ func TestClusterHistoryLimit(t *testing.T) {
 	opts := server.Options{HistorySize: 5}
 	a, b := startNode(t, n, opts), startNode(t, n, opts)
 	alice, wa := joinChat(t, ctx, a, "alice", nil)
-	ra := newReader(t, "alice", wa.Seq)
+	dave, wd := joinChat(t, ctx, b, "dave", nil) // b has delivered what he saw
+	ra, rd := newReader(t, "alice", wa.Seq), newReader(t, "dave", wd.Seq)
+	// One at a time, each acknowledged: the nodes read the stream before
+	// its limit drops what they have not read.
 	for k := range 10 {
 		say(t, ctx, alice, "m"+strconv.Itoa(k))
+		ra.read(ctx, alice, func(r *reader) bool { return len(r.says) == k+1 })
+		rd.read(ctx, dave, func(r *reader) bool { return r.last == ra.last })
 	}
-	ra.read(ctx, alice, func(r *reader) bool { return len(r.says) == 10 })
 	last := ra.last
 	resume := func(since int64) welcome {
 		_, w := joinChat(t, ctx, b, "bob", url.Values{"since": {strconv.FormatInt(since, 10)}, "epoch": {wa.Epoch}})
@@ -348,5 +352,50 @@ func TestClusterNATSDown(t *testing.T) {
 	_, err := server.New(&o)
 	if err == nil || !strings.Contains(err.Error(), url) {
 		t.Errorf("New with NATS down: %v, want an error naming %s", err, url)
+	}
+}
+
+// TestClusterTicks: the quotes are the cluster's: clients on two servers
+// see the same quote under each seq, seqs in a row; one resumes on the
+// other server.
+func TestClusterTicks(t *testing.T) {
+	n := startNATS(t)
+	ctx := testContext(t)
+	opts := server.Options{TickInterval: 10 * time.Millisecond}
+	a, b := startNode(t, n, opts), startNode(t, n, opts)
+	seen := map[int64]string{}
+	var epoch string
+	var last int64
+	for _, ts := range []*testServer{a, b} {
+		c := dial(t, ctx, ts, "/ws/ticks", nil)
+		w := readWelcome(t, ctx, c)
+		if epoch == "" {
+			epoch = w.Epoch
+		} else if w.Epoch != epoch {
+			t.Errorf("epochs %q and %q: one stream, one epoch", epoch, w.Epoch)
+		}
+		var prev int64
+		for range 8 {
+			q := readQuote(t, ctx, c)
+			if prev != 0 && q.Seq != prev+1 {
+				t.Errorf("quote %d after %d", q.Seq, prev)
+			}
+			prev = q.Seq
+			if s, ok := seen[q.Seq]; ok && s != string(q.raw) {
+				t.Errorf("seq %d is %s on one server, %s on the other", q.Seq, s, q.raw)
+			}
+			seen[q.Seq] = string(q.raw)
+		}
+		last = prev
+		c.CloseNow()
+	}
+	c := dial(t, ctx, a, "/ws/ticks?since="+strconv.FormatInt(last-3, 10)+"&epoch="+epoch, nil)
+	if w := readWelcome(t, ctx, c); w.Recovered == nil || !*w.Recovered {
+		t.Fatalf("ticks resumed on the other server: %+v", w)
+	}
+	for seq := last - 2; seq <= last; seq++ {
+		if q := readQuote(t, ctx, c); q.Seq != seq || string(q.raw) != seen[seq] {
+			t.Errorf("replayed %s, want seq %d: %s", q.raw, seq, seen[seq])
+		}
 	}
 }

@@ -278,6 +278,12 @@ func (r *room) deliverLocked(seq int64, at time.Time, m *message) {
 	if r.closed {
 		return
 	}
+	if seq != r.seq+1 {
+		// A bus's stream dropped events before this node read them (its
+		// history limits): the history starts again here, and members
+		// see the gap in seq.
+		r.history.reset()
+	}
 	r.seq = seq
 	r.history.add(seq, at, m)
 	var slow []*client

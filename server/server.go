@@ -107,6 +107,7 @@ import (
 	"sync"
 
 	"github.com/coder/websocket"
+	"github.com/nats-io/nats.go"
 )
 
 // Server is the demo's http.Handler. Make one with New.
@@ -114,6 +115,7 @@ type Server struct {
 	opts     *Options
 	mux      *http.ServeMux
 	room     *room
+	nats     *nats.Conn // with Options.NATS
 	ticks    *tickStream
 	wasm     *asset
 	wasmExec *asset
@@ -181,10 +183,17 @@ func (s *Server) joinCluster() error {
 	if err != nil {
 		return err
 	}
-	if _, err := newNATSBus(nc, s.room, s.opts); err != nil {
+	b, err := newNATSBus(nc, s.room, s.opts)
+	if err != nil {
 		nc.Close()
 		return err
 	}
+	if _, err := newTickCluster(b.js, s.ticks, b.node, s.opts); err != nil {
+		b.close()
+		nc.Close()
+		return err
+	}
+	s.nats = nc
 	return nil
 }
 
@@ -225,7 +234,12 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.handlers.Wait()
 		close(done)
 	}()
-	defer s.ticks.shutdown()
+	defer func() {
+		s.ticks.shutdown()
+		if s.nats != nil {
+			s.nats.Close() // after the buses, which give back their nicks and lease
+		}
+	}()
 	select {
 	case <-done:
 		return nil
