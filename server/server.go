@@ -92,6 +92,13 @@
 // sends them with one write system call. No lock is held while writing
 // to a socket.
 //
+// # Cluster
+//
+// With Options.NATS, several servers share the chat room and the ticks
+// through NATS JetStream, each serving its own clients: the room's seq,
+// history, nicks and presence are the cluster's, so a client resumes on
+// any server. server/docs/cluster.md has the design.
+//
 // The package is native only: it does not build for js/wasm, where
 // coder/websocket has no server side.
 package server
