@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -15,70 +14,18 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	natsserver "github.com/nats-io/nats-server/v2/server"
 
 	"github.com/go-wsapi/wsapi/server"
+	"github.com/go-wsapi/wsapi/server/internal/natstest"
 )
 
-// These tests run a cluster: one nats-server, embedded, with JetStream in
-// a temporary directory, on a 127.0.0.1 port (a restart must find it
-// again), and two or three servers sharing it, each behind httptest.
-
-// natsNode is the embedded nats-server of a test.
-type natsNode struct {
-	t    *testing.T
-	dir  string
-	port int
-	ns   *natsserver.Server
-}
-
-func startNATS(t *testing.T) *natsNode {
-	t.Helper()
-	n := &natsNode{t: t, dir: t.TempDir(), port: -1}
-	n.start()
-	t.Cleanup(n.stop)
-	return n
-}
-
-// start starts nats-server on n's port (a free one the first time), with
-// n's store: a restart finds its streams again.
-func (n *natsNode) start() {
-	n.t.Helper()
-	ns, err := natsserver.NewServer(&natsserver.Options{
-		Host:      "127.0.0.1",
-		Port:      n.port,
-		JetStream: true,
-		StoreDir:  n.dir,
-		NoLog:     true,
-		NoSigs:    true,
-	})
-	if err != nil {
-		n.t.Fatal(err)
-	}
-	ns.Start()
-	if !ns.ReadyForConnections(10 * time.Second) {
-		n.t.Fatal("nats-server not ready")
-	}
-	n.ns = ns
-	n.port = ns.Addr().(*net.TCPAddr).Port
-}
-
-func (n *natsNode) stop() {
-	if n.ns != nil {
-		n.ns.Shutdown()
-		n.ns.WaitForShutdown()
-		n.ns = nil
-	}
-}
-
-func (n *natsNode) url() string {
-	return "nats://127.0.0.1:" + strconv.Itoa(n.port)
-}
+// These tests run a cluster: one nats-server, embedded (natstest), and two
+// or three servers sharing it, each behind httptest.
 
 // startNode starts one server of the cluster.
-func startNode(t *testing.T, n *natsNode, opts server.Options) *testServer {
+func startNode(t *testing.T, n *natstest.Server, opts server.Options) *testServer {
 	t.Helper()
-	opts.NATS = n.url()
+	opts.NATS = n.URL()
 	return startServer(t, &opts)
 }
 
@@ -154,7 +101,7 @@ func sameOrder(t *testing.T, rs ...*reader) {
 // every say, under the same seq, with no gap; a nick taken on one server
 // is taken on the others.
 func TestClusterChat(t *testing.T) {
-	n := startNATS(t)
+	n := natstest.Start(t)
 	ctx := testContext(t)
 	nodes := []*testServer{startNode(t, n, server.Options{}), startNode(t, n, server.Options{}), startNode(t, n, server.Options{})}
 	nicks := []string{"alice", "bob", "carol"}
@@ -198,7 +145,7 @@ func TestClusterChat(t *testing.T) {
 // comes back on the third server, names the last seq he saw, and gets
 // what he missed, once each, in order, then the live events.
 func TestClusterFailover(t *testing.T) {
-	n := startNATS(t)
+	n := natstest.Start(t)
 	ctx := testContext(t)
 	a, b, c := startNode(t, n, server.Options{}), startNode(t, n, server.Options{}), startNode(t, n, server.Options{})
 	alice, wa := joinChat(t, ctx, a, "alice", nil)
@@ -249,7 +196,7 @@ func TestClusterFailover(t *testing.T) {
 // TestClusterNATSRestart: nats-server restarts while alice talks; every
 // say alice saw acknowledged reaches bob, on the other server, once.
 func TestClusterNATSRestart(t *testing.T) {
-	n := startNATS(t)
+	n := natstest.Start(t)
 	ctx := testContext(t)
 	a, b := startNode(t, n, server.Options{}), startNode(t, n, server.Options{})
 	alice, wa := joinChat(t, ctx, a, "alice", nil)
@@ -272,11 +219,11 @@ func TestClusterNATSRestart(t *testing.T) {
 	}()
 	// Bob sees the first says, then NATS goes and comes back.
 	rb.read(ctx, bob, func(r *reader) bool { return len(r.says) >= 10 })
-	n.stop()
+	n.Stop()
 	before := written.Load()
 	time.Sleep(200 * time.Millisecond) // says pile up meanwhile
 	during := written.Load() - before
-	n.start()
+	n.Restart()
 	<-sent
 	t.Logf("%d says written while nats-server was down", during)
 	tl.sent = total
@@ -304,7 +251,7 @@ func TestClusterNATSRestart(t *testing.T) {
 // TestClusterHistoryLimit: the stream keeps HistorySize events; a member
 // that missed more, on another server, is told it could not recover.
 func TestClusterHistoryLimit(t *testing.T) {
-	n := startNATS(t)
+	n := natstest.Start(t)
 	ctx := testContext(t)
 	opts := server.Options{HistorySize: 5}
 	a, b := startNode(t, n, opts), startNode(t, n, opts)
@@ -343,9 +290,9 @@ func TestClusterHistoryLimit(t *testing.T) {
 // TestClusterNATSDown: a server told of a NATS that is not there fails
 // at once, naming it.
 func TestClusterNATSDown(t *testing.T) {
-	n := startNATS(t)
-	url := n.url()
-	n.stop()
+	n := natstest.Start(t)
+	url := n.URL()
+	n.Stop()
 	var o server.Options
 	testFiles(t, &o)
 	o.NATS = url
@@ -359,7 +306,7 @@ func TestClusterNATSDown(t *testing.T) {
 // see the same quote under each seq, seqs in a row; one resumes on the
 // other server.
 func TestClusterTicks(t *testing.T) {
-	n := startNATS(t)
+	n := natstest.Start(t)
 	ctx := testContext(t)
 	opts := server.Options{TickInterval: 10 * time.Millisecond}
 	a, b := startNode(t, n, opts), startNode(t, n, opts)
