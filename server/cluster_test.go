@@ -101,6 +101,7 @@ func sameOrder(t *testing.T, rs ...*reader) {
 // every say, under the same seq, with no gap; a nick taken on one server
 // is taken on the others.
 func TestClusterChat(t *testing.T) {
+	checkGoroutines(t)
 	n := natstest.Start(t)
 	ctx := testContext(t)
 	nodes := []*testServer{startNode(t, n, server.Options{}), startNode(t, n, server.Options{}), startNode(t, n, server.Options{})}
@@ -145,6 +146,7 @@ func TestClusterChat(t *testing.T) {
 // comes back on the third server, names the last seq he saw, and gets
 // what he missed, once each, in order, then the live events.
 func TestClusterFailover(t *testing.T) {
+	checkGoroutines(t)
 	n := natstest.Start(t)
 	ctx := testContext(t)
 	a, b, c := startNode(t, n, server.Options{}), startNode(t, n, server.Options{}), startNode(t, n, server.Options{})
@@ -196,6 +198,7 @@ func TestClusterFailover(t *testing.T) {
 // TestClusterNATSRestart: nats-server restarts while alice talks; every
 // say alice saw acknowledged reaches bob, on the other server, once.
 func TestClusterNATSRestart(t *testing.T) {
+	checkGoroutines(t)
 	n := natstest.Start(t)
 	ctx := testContext(t)
 	a, b := startNode(t, n, server.Options{}), startNode(t, n, server.Options{})
@@ -251,6 +254,7 @@ func TestClusterNATSRestart(t *testing.T) {
 // TestClusterHistoryLimit: the stream keeps HistorySize events; a member
 // that missed more, on another server, is told it could not recover.
 func TestClusterHistoryLimit(t *testing.T) {
+	checkGoroutines(t)
 	n := natstest.Start(t)
 	ctx := testContext(t)
 	opts := server.Options{HistorySize: 5}
@@ -306,6 +310,7 @@ func TestClusterNATSDown(t *testing.T) {
 // see the same quote under each seq, seqs in a row; one resumes on the
 // other server.
 func TestClusterTicks(t *testing.T) {
+	checkGoroutines(t)
 	n := natstest.Start(t)
 	ctx := testContext(t)
 	opts := server.Options{TickInterval: 10 * time.Millisecond}
