@@ -16,7 +16,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/go-wsapi/wsapi/server"
-	"github.com/go-wsapi/wsapi/server/internal/natstest"
+	"github.com/go-wsapi/wsapi/server/natstest"
 )
 
 // These tests run a cluster: one nats-server, embedded (natstest), and two

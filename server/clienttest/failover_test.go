@@ -10,7 +10,7 @@ import (
 	"github.com/go-wsapi/wsapi/internal/clienttest"
 	"github.com/go-wsapi/wsapi/internal/wstest"
 	"github.com/go-wsapi/wsapi/reconnect"
-	"github.com/go-wsapi/wsapi/server/internal/natstest"
+	"github.com/go-wsapi/wsapi/server/natstest"
 	"github.com/go-wsapi/wsapi/wasm/client"
 )
 

@@ -1,9 +1,10 @@
 //go:build !js
 
 // Package natstest runs nats-server in a test, embedded, with JetStream in
-// a temporary directory, for the tests of the server's cluster: those of
-// package server and those of wasm/client's clients against a cluster
-// (server/clienttest).
+// a temporary directory, for the tests of servers of a cluster
+// (Options.NATS): package server's, wasm/client's against a cluster
+// (server/clienttest), and the demo page's (e2e), as httptest runs an
+// HTTP server.
 //
 // It listens on a 127.0.0.1 port rather than in process only: a restart
 // must find it again on the same URL, as a restarted NATS would be.
