@@ -6,7 +6,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -349,5 +351,28 @@ func TestClusterTicks(t *testing.T) {
 		if q := readQuote(t, ctx, c); q.Seq != seq || string(q.raw) != seen[seq] {
 			t.Errorf("replayed %s, want seq %d: %s", q.raw, seq, seen[seq])
 		}
+	}
+}
+
+// TestClusterNickFreed: a nick is the cluster's while its member is in the
+// room, and free on every server once its leave is announced.
+func TestClusterNickFreed(t *testing.T) {
+	checkGoroutines(t)
+	n := natstest.Start(t)
+	ctx := testContext(t)
+	a, b := startNode(t, n, server.Options{}), startNode(t, n, server.Options{})
+	watcher, ww := joinChat(t, ctx, b, "watcher", nil)
+	alice, _ := joinChat(t, ctx, a, "alice", nil)
+	if _, w := joinChat(t, ctx, b, "alice", nil); w.Nick != "alice-2" {
+		t.Errorf("alice taken on a, on b: %q, want alice-2", w.Nick)
+	}
+	// Her join announced first: a member that leaves before it is gets
+	// neither join nor leave.
+	r := newReader(t, "watcher", ww.Seq)
+	r.read(ctx, watcher, func(r *reader) bool { return slices.Contains(slices.Collect(maps.Values(r.events)), "join alice ") })
+	alice.Close(websocket.StatusNormalClosure, "")
+	r.read(ctx, watcher, func(r *reader) bool { return r.events[r.last] == "leave alice " })
+	if _, w := joinChat(t, ctx, b, "alice", nil); w.Nick != "alice" {
+		t.Errorf("alice gone from a, on b: %q, want alice", w.Nick)
 	}
 }
