@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/go-wsapi/wsapi/server"
 	"github.com/go-wsapi/wsapi/server/natstest"
@@ -374,5 +376,40 @@ func TestClusterNickFreed(t *testing.T) {
 	r.read(ctx, watcher, func(r *reader) bool { return r.events[r.last] == "leave alice " })
 	if _, w := joinChat(t, ctx, b, "alice", nil); w.Nick != "alice" {
 		t.Errorf("alice gone from a, on b: %q, want alice", w.Nick)
+	}
+}
+
+// TestClusterEpoch: the epoch is the stream's: the same for a server
+// started later, new once the stream is recreated (its numbering starts
+// again), and a client of the old numbering is told it could not recover.
+func TestClusterEpoch(t *testing.T) {
+	checkGoroutines(t)
+	n := natstest.Start(t)
+	ctx := testContext(t)
+	a := startNode(t, n, server.Options{})
+	alice, wa := joinChat(t, ctx, a, "alice", nil)
+	ra := newReader(t, "alice", wa.Seq)
+	say(t, ctx, alice, "before")
+	ra.read(ctx, alice, func(r *reader) bool { return r.says["before"] == 1 })
+	if _, w := joinChat(t, ctx, startNode(t, n, server.Options{}), "bob", nil); w.Epoch != wa.Epoch {
+		t.Errorf("a later server's epoch %q, want the stream's %q", w.Epoch, wa.Epoch)
+	}
+
+	nc, err := nats.Connect(n.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := js.DeleteStream(ctx, "WSAPI_CHAT"); err != nil {
+		t.Fatal(err)
+	}
+	c := startNode(t, n, server.Options{}) // recreates it
+	_, w := joinChat(t, ctx, c, "carol", url.Values{"since": {strconv.FormatInt(ra.last, 10)}, "epoch": {wa.Epoch}})
+	if w.Epoch == wa.Epoch || w.Recovered == nil || *w.Recovered || w.Seq != 0 {
+		t.Errorf("after the stream was recreated: %+v, want a new epoch, seq 0, recovered false", w)
 	}
 }
