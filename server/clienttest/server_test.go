@@ -20,11 +20,18 @@ import (
 // and returns its ws:// URL. The page's files are stand-ins: these tests
 // only use the sockets.
 func startServer(t *testing.T) string {
-	base, _ := startServerWith(t)
+	base, _, _ := startServerNATS(t, "")
 	return base
 }
 
 func startServerWith(t *testing.T) (string, *server.Server) {
+	base, s, _ := startServerNATS(t, "")
+	return base, s
+}
+
+// startServerNATS is startServer as a server of the cluster of natsURL
+// (alone if ""), and returns its httptest.Server too, for a test to kill.
+func startServerNATS(t *testing.T, natsURL string) (string, *server.Server, *httptest.Server) {
 	t.Helper()
 	dir := t.TempDir()
 	for _, f := range []string{"main.wasm", "wasm_exec.js"} {
@@ -38,6 +45,7 @@ func startServerWith(t *testing.T) (string, *server.Server) {
 		WasmExecPath: filepath.Join(dir, "wasm_exec.js"),
 		TickInterval: 10 * time.Millisecond,
 		Logger:       slog.New(slog.DiscardHandler),
+		NATS:         natsURL,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +63,7 @@ func startServerWith(t *testing.T) (string, *server.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return base, s
+	return base, s, srv
 }
 
 // TestShutdown: the server's shutdown closes every client with 1001, which
