@@ -8,6 +8,7 @@ require (
 	github.com/coder/websocket v1.8.15
 	github.com/go-wsapi/wsapi v0.0.0-00010101000000-000000000000
 	github.com/go-wsapi/wsapi/server v0.0.0-00010101000000-000000000000
+	github.com/nats-io/nats-server/v2 v2.15.3
 )
 
 require (

@@ -68,6 +68,8 @@ type config struct {
 	stallMax time.Duration // the longest a stalled phase may wait for its kicks
 	interval time.Duration // between two messages
 	profDir  string        // where to keep the CPU profile of a miss
+	// rounds is how many phases each setup of -nats runs.
+	rounds int
 	// rateLimit is the server's (server.Options.RateLimit): 0, its
 	// default of 100 messages a second, lets the publisher talk every
 	// 10 ms.
@@ -83,9 +85,15 @@ func main() {
 	jsonOut := flag.String("json", "", "write the results to this `file` for benchreport")
 	profDir := flag.String("profiles", "", "keep the CPU profile of a miss in this `dir`")
 	timeout := flag.Duration("timeout", 8*time.Minute, "give up after this `duration`")
+	natsMode := flag.Bool("nats", false, "compare two servers sharing the room through NATS JetStream with one server, at each size, instead")
+	rounds := flag.Int("rounds", 2, "phases of each setup with -nats, taking turns")
 	flag.Parse()
 
-	cfg := config{duration: *duration, stallMax: *stallMax, interval: *interval, profDir: *profDir}
+	if *rounds < 1 {
+		fmt.Fprintf(os.Stderr, "fanout: bad -rounds %d: at least 1\n", *rounds)
+		os.Exit(2)
+	}
+	cfg := config{duration: *duration, stallMax: *stallMax, interval: *interval, profDir: *profDir, rounds: *rounds}
 	for f := range strings.SplitSeq(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n < 1 {
@@ -96,7 +104,11 @@ func main() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	s, err := run(ctx, cfg, os.Stderr)
+	runner := run
+	if *natsMode {
+		runner = runCluster
+	}
+	s, err := runner(ctx, cfg, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "fanout:", err)
 		os.Exit(1)
@@ -113,41 +125,19 @@ func run(ctx context.Context, cfg config, log io.Writer) (*report.Section, error
 	if err := benchsrv.RaiseFileLimit(uint64(largest) + 1024); err != nil {
 		return nil, err
 	}
-	child, err := benchsrv.Start(ctx, benchsrv.Config{
-		Mode:      benchsrv.Ours,
-		SlowAddr:  fmt.Sprintf("127.0.0.%d", stalledAddr),
-		RateLimit: cfg.rateLimit,
-	})
+	r, err := newRoom(ctx, cfg, 1, largest, log)
 	if err != nil {
 		return nil, err
-	}
-	r := &room{
-		cfg:    cfg,
-		child:  child,
-		normal: benchsrv.NewDialer(firstAddr, benchsrv.AddrsFor(largest), 0),
-		slow:   benchsrv.NewDialer(stalledAddr, 1, stalledRcvBuf),
-		log:    log,
 	}
 	defer r.close()
 
-	pc, err := benchsrv.NewDialer(publisherAddr, 1, 0).Dial(ctx, child.WSURL("/ws/chat?nick=pub"))
+	// The server's CPU profile over the largest room's phase, shown
+	// where a target is missed. Sampling costs the server about 1%.
+	profDir, cleanup, err := profileDir(cfg)
 	if err != nil {
 		return nil, err
 	}
-	r.pub = &publisher{conn: pc, leaves: make(chan string, 1<<16), done: make(chan struct{})}
-	go r.pub.read()
-
-	// The server's CPU profile over the largest room's phase, shown
-	// where a target is missed. Sampling costs the server about 1%.
-	profDir := cfg.profDir
-	if profDir == "" {
-		if profDir, err = os.MkdirTemp("", "fanout-"); err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(profDir)
-	} else if err := os.MkdirAll(profDir, 0o755); err != nil {
-		return nil, err
-	}
+	defer cleanup()
 	profFile := filepath.Join(profDir, "fanout-server-cpu.pb.gz")
 
 	var steps []*step
@@ -207,11 +197,70 @@ func run(ctx context.Context, cfg config, log io.Writer) (*report.Section, error
 
 	var profile string
 	if !scalePass(steps) || slices.ContainsFunc(steps, func(st *step) bool { return st.stall != nil && !stallPass(st) }) {
-		out, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=25", profFile).CombinedOutput()
-		profile = strings.TrimSpace(string(out))
-		if err != nil {
-			profile = fmt.Sprintf("go tool pprof: %v\n%s", err, out)
-		}
+		profile = pprofTop(profFile)
 	}
 	return section(cfg, steps, profile), nil
+}
+
+// newRoom starts the room's servers, and its publisher on the first of
+// them: with servers > 1, they share the room through a nats-server of
+// their own, each in a child process; with one, it is the in-process
+// room. The receivers will be at most largest.
+func newRoom(ctx context.Context, cfg config, servers, largest int, log io.Writer) (_ *room, err error) {
+	r := &room{
+		cfg:    cfg,
+		normal: benchsrv.NewDialer(firstAddr, benchsrv.AddrsFor(largest), 0),
+		slow:   benchsrv.NewDialer(stalledAddr, 1, stalledRcvBuf),
+		log:    log,
+	}
+	defer func() {
+		if err != nil {
+			r.close()
+		}
+	}()
+	var natsURL string
+	if servers > 1 {
+		if r.nats, err = benchsrv.Start(ctx, benchsrv.Config{Mode: benchsrv.NATS}); err != nil {
+			return nil, err
+		}
+		natsURL = r.nats.URL
+	}
+	for range servers {
+		c, err := benchsrv.Start(ctx, benchsrv.Config{
+			Mode:      benchsrv.Ours,
+			SlowAddr:  fmt.Sprintf("127.0.0.%d", stalledAddr),
+			RateLimit: cfg.rateLimit,
+			NATS:      natsURL,
+		})
+		if err != nil {
+			return nil, err
+		}
+		r.servers = append(r.servers, c)
+	}
+	pc, err := benchsrv.NewDialer(publisherAddr, 1, 0).Dial(ctx, r.servers[0].WSURL("/ws/chat?nick=pub"))
+	if err != nil {
+		return nil, err
+	}
+	r.pub = &publisher{conn: pc, leaves: make(chan string, 1<<16), done: make(chan struct{})}
+	go r.pub.read()
+	return r, nil
+}
+
+// profileDir is cfg.profDir, made if need be, or a temporary directory
+// that cleanup removes.
+func profileDir(cfg config) (dir string, cleanup func(), err error) {
+	if cfg.profDir != "" {
+		return cfg.profDir, func() {}, os.MkdirAll(cfg.profDir, 0o755)
+	}
+	dir, err = os.MkdirTemp("", "fanout-")
+	return dir, func() { os.RemoveAll(dir) }, err
+}
+
+// pprofTop is the top of a CPU profile, or why there is none.
+func pprofTop(file string) string {
+	out, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=25", file).CombinedOutput()
+	if err != nil {
+		return fmt.Sprintf("go tool pprof: %v\n%s", err, out)
+	}
+	return strings.TrimSpace(string(out))
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,5 +48,47 @@ func TestSmoke(t *testing.T) {
 		if r.Values["closed_1008"] != 1 {
 			t.Errorf("%s: the stalled receiver was not closed with 1008:\n%s", r.Name, s.Detail)
 		}
+	}
+}
+
+// TestSmokeNATS runs the cluster comparison (-nats) on a tiny room: a
+// nats-server and two servers sharing the room through it, beside one
+// server, every receiver getting every message in both.
+func TestSmokeNATS(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	cfg := config{
+		sizes:     []int{4},
+		duration:  200 * time.Millisecond,
+		interval:  5 * time.Millisecond,
+		rounds:    2,
+		rateLimit: -1,
+	}
+	var log io.Writer = io.Discard
+	if testing.Verbose() {
+		log = os.Stderr
+	}
+	s, err := runCluster(ctx, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Rows) != 3 {
+		t.Fatalf("%d rows, want 3:\n%+v", len(s.Rows), s.Rows)
+	}
+	// p99 is -1 (infinite) when more than 1% of the deliveries were
+	// missing; a rate of 0 when none were made.
+	lat, rate := s.Rows[0].Values, s.Rows[1].Values
+	for _, k := range []string{"p99_nats_ms", "p99_one_ms", "p50_nats_ms", "p50_one_ms"} {
+		if lat[k] < 0 {
+			t.Errorf("%s: messages were lost:\n%s", k, s.Detail)
+		}
+	}
+	for _, k := range []string{"nats_per_s", "one_per_s"} {
+		if rate[k] <= 0 {
+			t.Errorf("%s = %v: nothing delivered:\n%s", k, rate[k], s.Detail)
+		}
+	}
+	if !strings.Contains(s.Detail, "| 4 | NATS |") {
+		t.Errorf("the detail lacks the NATS setup's line:\n%s", s.Detail)
 	}
 }

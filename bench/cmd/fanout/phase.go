@@ -30,8 +30,10 @@ type phase struct {
 	p99Around, p99Away time.Duration
 	elapsed            time.Duration
 	serverCPU          float64 // cores, on average over the phase
-	serverSecs         float64 // CPU seconds of the server over the phase
-	serverWrites       int64   // write system calls of the server over the phase; -1 unknown
+	serverSecs         float64 // CPU seconds of the servers over the phase
+	natsSecs           float64 // CPU seconds of nats-server over the phase, if any
+	wall               float64 // seconds the CPU times were taken over
+	serverWrites       int64   // write system calls of the servers over the phase; -1 unknown
 	clientCPU          float64
 	busyCPU            float64 // the whole machine's
 	label              string  // which phase of its step
@@ -85,5 +87,20 @@ func merge(a, b *phase) *phase {
 	m.expected += b.expected
 	m.lost += b.lost
 	m.pubClosed = a.pubClosed || b.pubClosed
+	// The CPU figures of both: seconds add up, cores are averaged.
+	if w := a.wall + b.wall; w > 0 {
+		m.serverCPU = (a.serverCPU*a.wall + b.serverCPU*b.wall) / w
+		m.clientCPU = (a.clientCPU*a.wall + b.clientCPU*b.wall) / w
+		m.busyCPU = (a.busyCPU*a.wall + b.busyCPU*b.wall) / w
+	}
+	m.wall += b.wall
+	m.elapsed += b.elapsed
+	m.serverSecs += b.serverSecs
+	m.natsSecs += b.natsSecs
+	if a.serverWrites < 0 || b.serverWrites < 0 {
+		m.serverWrites = -1
+	} else {
+		m.serverWrites += b.serverWrites
+	}
 	return &m
 }

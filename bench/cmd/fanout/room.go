@@ -17,10 +17,16 @@ import (
 	"github.com/go-wsapi/wsapi/bench/internal/benchsrv"
 )
 
-// room is the run's state: the server, the publisher and the receivers.
+// room is the run's state: the servers, the publisher and the receivers.
 type room struct {
-	cfg       config
-	child     *benchsrv.Child
+	cfg config
+	// servers serve the room: one, or several sharing it through nats.
+	// The publisher talks to the first; the receivers are spread over
+	// them in turn.
+	servers []*benchsrv.Child
+	nats    *benchsrv.Child // nil with one server
+	// noStall: no receiver is designated to stall (cluster.go's rooms).
+	noStall   bool
 	pub       *publisher
 	normal    *benchsrv.Dialer
 	slow      *benchsrv.Dialer
@@ -32,8 +38,13 @@ type room struct {
 }
 
 func (r *room) close() {
-	// Stopping the server first spares it the leaves of everyone.
-	r.child.Stop()
+	// Stopping the servers first spares them the leaves of everyone.
+	for _, c := range r.servers {
+		c.Stop()
+	}
+	if r.nats != nil {
+		r.nats.Stop()
+	}
 	if r.pub != nil {
 		r.pub.conn.CloseNow()
 	}
@@ -47,6 +58,9 @@ func (r *room) close() {
 // replaced. It returns once every receiver has read all the joins.
 func (r *room) grow(ctx context.Context, n int) error {
 	wantStalled := max(1, n/100)
+	if r.noStall {
+		wantStalled = 0
+	}
 	wantNormal := n - wantStalled
 	var normal, stalled int
 	alive := r.receivers[:0]
@@ -84,6 +98,18 @@ func (r *room) grow(ctx context.Context, n int) error {
 	return nil
 }
 
+// pids are the process ids of the servers, then of nats-server if any.
+func (r *room) pids() []int {
+	var p []int
+	for _, c := range r.servers {
+		p = append(p, c.Pid())
+	}
+	if r.nats != nil {
+		p = append(p, r.nats.Pid())
+	}
+	return p
+}
+
 // joinBatch is how many receivers join at once.
 const joinBatch = 32
 
@@ -101,8 +127,9 @@ func (r *room) join(ctx context.Context, stalled []bool) error {
 		if st {
 			nick, d = "s"+strconv.Itoa(r.nicks), r.slow
 		}
+		srv := r.servers[r.nicks%len(r.servers)]
 		go func() {
-			c, err := d.Dial(ctx, r.child.WSURL("/ws/chat?nick="+nick))
+			c, err := d.Dial(ctx, srv.WSURL("/ws/chat?nick="+nick))
 			if err != nil {
 				res <- joined{err: err}
 				return
@@ -206,15 +233,15 @@ func (r *room) measure(ctx context.Context, stall bool, profile string) (*phase,
 		profErr = make(chan error, 1)
 		go func() {
 			secs := int(r.cfg.duration / time.Second)
-			b, err := r.child.Get(ctx, "/debug/pprof/profile?seconds="+strconv.Itoa(max(secs, 1)))
+			b, err := r.servers[0].Get(ctx, "/debug/pprof/profile?seconds="+strconv.Itoa(max(secs, 1)))
 			if err == nil {
 				err = os.WriteFile(profile, b, 0o644)
 			}
 			profErr <- err
 		}()
 	}
-	cpu0, cpuErr := cpuTimes(r.child.Pid())
-	writes0, writesErr := writeCalls(r.child.Pid())
+	cpu0, cpuErr := cpuTimes(r.pids())
+	writes0, writesErr := writeCalls(r.pids()[:len(r.servers)])
 	start := time.Now()
 	for _, rc := range stalled {
 		rc.pause.Store(true)
@@ -275,15 +302,21 @@ talk:
 	} else if err := r.sync(ctx, func(rc *receiver) bool { return stalled[rc.nick] == nil }, time.Minute); err != nil {
 		return nil, err
 	}
-	if cpu1, err := cpuTimes(r.child.Pid()); err == nil && cpuErr == nil {
+	if cpu1, err := cpuTimes(r.pids()); err == nil && cpuErr == nil {
 		secs := time.Since(start).Seconds()
-		ph.serverSecs = cpu1[0] - cpu0[0]
+		ph.wall = secs
+		for i := range r.servers {
+			ph.serverSecs += cpu1.procs[i] - cpu0.procs[i]
+		}
+		if r.nats != nil {
+			ph.natsSecs = cpu1.procs[len(r.servers)] - cpu0.procs[len(r.servers)]
+		}
 		ph.serverCPU = ph.serverSecs / secs
-		ph.clientCPU = (cpu1[1] - cpu0[1]) / secs
-		ph.busyCPU = (cpu1[2] - cpu0[2]) / secs
+		ph.clientCPU = (cpu1.self - cpu0.self) / secs
+		ph.busyCPU = (cpu1.machine - cpu0.machine) / secs
 	}
 	ph.serverWrites = -1
-	if writes1, err := writeCalls(r.child.Pid()); err == nil && writesErr == nil {
+	if writes1, err := writeCalls(r.pids()[:len(r.servers)]); err == nil && writesErr == nil {
 		ph.serverWrites = writes1 - writes0
 	}
 

@@ -24,6 +24,10 @@
 //   - "bare": a bare coder/websocket echo server on /ws/echo, as small as
 //     such a server gets: one goroutine per connection that reads a
 //     message and writes it back.
+//   - "nats": nats-server, embedded, with JetStream in a temporary
+//     directory, on a 127.0.0.1 port (Child.URL is its nats:// URL): the
+//     bus of servers of Mode Ours whose Config.NATS names it. In a process
+//     of its own, so that its CPU time is its own.
 package benchsrv
 
 import (
@@ -63,6 +67,8 @@ const (
 	envSlowAddr = "WSAPI_BENCH_SLOW_ADDR"
 	// envRateLimit is Config.RateLimit.
 	envRateLimit = "WSAPI_BENCH_RATE_LIMIT"
+	// envNATS is Config.NATS.
+	envNATS = "WSAPI_BENCH_NATS"
 )
 
 // maxLifetime bounds a child whose parent forgot it.
@@ -72,6 +78,7 @@ const maxLifetime = time.Hour
 const (
 	Ours = "ours"
 	Bare = "bare"
+	NATS = "nats"
 )
 
 // SlowSendBuffer is the send buffer, in bytes, of the connections from
@@ -80,7 +87,7 @@ const SlowSendBuffer = 16 << 10
 
 // Config is what Start passes to the child.
 type Config struct {
-	// Mode is Ours or Bare.
+	// Mode is Ours, Bare or NATS.
 	Mode string
 	// SlowAddr, when set, is a client IP address (such as 127.0.0.3)
 	// whose connections get a SlowSendBuffer send buffer. On loopback
@@ -94,6 +101,10 @@ type Config struct {
 	// RateLimit is server.Options.RateLimit of Ours: 0 keeps the
 	// server's default, a negative value turns the limit off.
 	RateLimit float64
+	// NATS is server.Options.NATS of Ours: the URL of a child of Mode
+	// NATS, whose chat room it then shares with every server given the
+	// same URL. Empty: the in-process room, the default.
+	NATS string
 }
 
 // Mem is what GET /debug/mem reports, after debug.FreeOSMemory (a full GC
@@ -114,7 +125,7 @@ func MaybeServe() {
 		return
 	}
 	rate, _ := strconv.ParseFloat(os.Getenv(envRateLimit), 64)
-	if err := serve(Config{Mode: mode, SlowAddr: os.Getenv(envSlowAddr), RateLimit: rate}); err != nil {
+	if err := serve(Config{Mode: mode, SlowAddr: os.Getenv(envSlowAddr), RateLimit: rate, NATS: os.Getenv(envNATS)}); err != nil {
 		fmt.Fprintf(os.Stderr, "benchsrv %s: %v\n", mode, err)
 		os.Exit(1)
 	}
@@ -126,8 +137,10 @@ func serve(cfg Config) error {
 	RaiseFileLimit(math.MaxUint32)
 	var h http.Handler
 	switch cfg.Mode {
+	case NATS:
+		return serveNATS()
 	case Ours:
-		s, cleanup, err := newOurs(cfg.RateLimit)
+		s, cleanup, err := newOurs(cfg.RateLimit, cfg.NATS)
 		if err != nil {
 			return err
 		}
@@ -157,8 +170,14 @@ func serve(cfg Config) error {
 	go srv.Serve(ln)
 	fmt.Printf("listening http://%s\n", raw.Addr())
 
-	// Stop when the parent closes our stdin (or dies), on a signal, or
-	// when the lifetime is up.
+	waitForStop()
+	// Exiting cuts the connections: the run is over.
+	return nil
+}
+
+// waitForStop returns when the parent closes our stdin (or dies), on a
+// signal, or when the lifetime is up.
+func waitForStop() {
 	stop := make(chan struct{})
 	go func() {
 		io.Copy(io.Discard, os.Stdin)
@@ -171,14 +190,12 @@ func serve(cfg Config) error {
 	case <-sig:
 	case <-time.After(maxLifetime):
 	}
-	// Exiting cuts the connections: the run is over.
-	return nil
 }
 
 // newOurs is the demo's server with its defaults, but for the rate limit
-// when one is given. server.New wants a web directory and a wasm file;
+// when one is given, and NATS when natsURL is set. server.New wants a web directory and a wasm file;
 // empty ones do, as nothing fetches them here.
-func newOurs(rateLimit float64) (http.Handler, func(), error) {
+func newOurs(rateLimit float64, natsURL string) (http.Handler, func(), error) {
 	dir, err := os.MkdirTemp("", "wsapi-benchsrv-")
 	if err != nil {
 		return nil, nil, err
@@ -194,6 +211,7 @@ func newOurs(rateLimit float64) (http.Handler, func(), error) {
 		WasmPath:     wasm,
 		WasmExecPath: wasm,
 		RateLimit:    rateLimit,
+		NATS:         natsURL,
 		Logger:       slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
@@ -308,7 +326,7 @@ func Start(ctx context.Context, cfg Config) (*Child, error) {
 	}
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), envMode+"="+cfg.Mode, envSlowAddr+"="+cfg.SlowAddr,
-		envRateLimit+"="+strconv.FormatFloat(cfg.RateLimit, 'g', -1, 64))
+		envRateLimit+"="+strconv.FormatFloat(cfg.RateLimit, 'g', -1, 64), envNATS+"="+cfg.NATS)
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
