@@ -31,6 +31,11 @@ type pair struct {
 	size                    int
 	single, cluster         *phase // the rounds' phases, merged
 	singleJoin, clusterJoin time.Duration
+	// idleSecs is the CPU time the NATS setup's processes (servers and
+	// nats-server) used while the one server's phases ran, over
+	// idleWall seconds: its cost with members and no messages, mostly
+	// the refreshes of their nick claims.
+	idleSecs, idleWall float64
 }
 
 func runCluster(ctx context.Context, cfg config, log io.Writer) (*report.Section, error) {
@@ -102,9 +107,17 @@ func comparePair(ctx context.Context, cfg config, n int, prof string, log io.Wri
 			if r == cluster && round == 0 {
 				pf = prof
 			}
+			idle0, idleErr := cpuTimes(cluster.pids())
+			start := time.Now()
 			ph, err := r.measure(ctx, false, pf)
 			if err != nil {
 				return nil, err
+			}
+			if idle1, err := cpuTimes(cluster.pids()); r == single && err == nil && idleErr == nil {
+				p.idleWall += time.Since(start).Seconds()
+				for i := range idle1.procs {
+					p.idleSecs += idle1.procs[i] - idle0.procs[i]
+				}
 			}
 			name, into := "one server", &p.single
 			if r == cluster {
@@ -189,10 +202,6 @@ func clusterSection(cfg config, pairs []*pair, profile string) *report.Section {
 			if len(ph.lat) > 0 {
 				worst = time.Duration(ph.lat[len(ph.lat)-1]) * time.Microsecond
 			}
-			writes := "?"
-			if ph.serverWrites >= 0 && len(ph.lat) > 0 {
-				writes = fmt.Sprintf("%.2f", float64(ph.serverWrites)/float64(len(ph.lat)))
-			}
 			natsCPU, natsMsg := "", ""
 			if row.name == "NATS" {
 				natsCPU = fmt.Sprintf("%.2f", ph.natsSecs/max(ph.wall, 1e-9))
@@ -203,10 +212,10 @@ func clusterSection(cfg config, pairs []*pair, profile string) *report.Section {
 				ms(ph.pct(0.5)), ms(ph.pct(0.99)), ms(worst), ph.perSec(),
 				ph.serverCPU, natsCPU, ph.clientCPU, ph.busyCPU,
 				µsPer(ph.serverSecs, len(ph.lat)), µsPer(ph.natsSecs, len(ph.lat)), µsPer(ph.serverSecs+ph.natsSecs, len(ph.lat)),
-				natsMsg, writes, row.join.Round(10*time.Millisecond))
+				natsMsg, writesPer(ph), row.join.Round(10*time.Millisecond))
 		}
 	}
-	fmt.Fprintf(&d, "\n%s", clusterBound)
+	fmt.Fprintf(&d, "\n%s", boundText(pairs[len(pairs)-1]))
 	if profile != "" && len(pairs) > 0 {
 		fmt.Fprintf(&d, "\nThe first NATS server's CPU profile over its first phase at %d receivers:\n\n```\n%s\n```\n", pairs[len(pairs)-1].size, profile)
 	}
@@ -214,7 +223,40 @@ func clusterSection(cfg config, pairs []*pair, profile string) *report.Section {
 	return s
 }
 
-// clusterBound is what bounds the comparison on a small machine, as the
-// figures above showed when it was written (see BENCHMARKS.md's run).
-const clusterBound = `TODO
-`
+// boundText says what bounded the comparison at p, from its figures.
+func boundText(p *pair) string {
+	var b strings.Builder
+	c, o := p.cluster, p.single
+	cores := float64(numCPU())
+	natsCores := c.natsSecs / max(c.wall, 1e-9)
+	fmt.Fprintf(&b, "What bounds it, at %d receivers on %d cores: ", p.size, numCPU())
+	others := c.busyCPU - c.serverCPU - natsCores - c.clientCPU
+	if c.busyCPU >= 0.9*cores {
+		fmt.Fprintf(&b, "the cores. The machine was busy %.2f of %.0f cores over the NATS phases (%.2f over one server's): the servers %.2f,\n", c.busyCPU, cores, o.busyCPU, c.serverCPU)
+		fmt.Fprintf(&b, "nats-server %.2f, the clients %.2f, and %.2f for the rest of the machine (kernel work of loopback, other programs); a message\n", natsCores, c.clientCPU, others)
+		fmt.Fprintf(&b, "waits for a core at each hop, and through NATS it makes more hops (server, nats-server, each server again).\n")
+	} else {
+		fmt.Fprintf(&b, "not the cores, which were busy %.2f of %.0f over the NATS phases (%.2f over one server's): the servers %.2f,\n", c.busyCPU, cores, o.busyCPU, c.serverCPU)
+		fmt.Fprintf(&b, "nats-server %.2f, the clients %.2f, the rest %.2f. Latency is then the hops a message makes: through NATS one JetStream\n", natsCores, c.clientCPU, others)
+		fmt.Fprintf(&b, "publish, stored and acknowledged, before each server's consumer reads it back and fans it out.\n")
+	}
+	cu, ou := µsPer(c.serverSecs+c.natsSecs, len(c.lat)), µsPer(o.serverSecs, len(o.lat))
+	fmt.Fprintf(&b, "Per delivery the NATS setup cost %.1f µs of CPU against %.1f µs (%s): its servers %.1f µs, with %s write calls per delivery against\n",
+		cu, ou, report.Ratio(cu/max(ou, 1e-9)), µsPer(c.serverSecs, len(c.lat)), writesPer(c))
+	fmt.Fprintf(&b, "%s (where a server's time goes: the profile below), nats-server %.1f µs, which is %.0f µs per message said:\n",
+		writesPer(o), µsPer(c.natsSecs, len(c.lat)), µsPer(c.natsSecs, c.sent))
+	fmt.Fprintf(&b, "NATS costs per message, the WebSocket writes per delivery, so the larger the room, the smaller NATS's share.\n")
+	if p.idleWall > 0 {
+		fmt.Fprintf(&b, "With no messages, while one server's phases ran, the NATS setup's processes still used %.3f cores: the servers refresh\n", p.idleSecs/p.idleWall)
+		fmt.Fprintf(&b, "each member's nick claim in NATS every 5 s, %d KV updates a second here.\n", p.size/5)
+	}
+	return b.String()
+}
+
+// writesPer is the servers' write calls per delivery of ph, or "?".
+func writesPer(ph *phase) string {
+	if ph.serverWrites < 0 || len(ph.lat) == 0 {
+		return "?"
+	}
+	return fmt.Sprintf("%.2f", float64(ph.serverWrites)/float64(len(ph.lat)))
+}
