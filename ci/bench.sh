@@ -61,6 +61,10 @@ step "$out/bin/browserbench" -chromerun "$out/bin/chromerun" -batches 15 -ms 500
 step "$out/bin/wasmsize" -json "$out/3-wasm.json"
 step "$out/bin/membench" -json "$out/4-memory.json" -profiles "$out/profiles"
 step "$out/bin/fanout" -json "$out/5-fanout.json" -profiles "$out/profiles"
+# 5b. Fan-out over two servers sharing the room through NATS JetStream
+# (issue 12), beside one server with the same clients; nats-server is
+# embedded in a child process. About a minute.
+step "$out/bin/fanout" -nats -clients 100,1000 -json "$out/5b-fanout-nats.json" -profiles "$out/profiles"
 # 6. Reconnect (issue 11): back to OPEN after the server returns, beside
 # the backoff's wait, and memory per idle reconnecting socket.
 step "$out/bin/reconnectbench" -json "$out/6-reconnect.json"

@@ -31,11 +31,11 @@ type pair struct {
 	size                    int
 	single, cluster         *phase // the rounds' phases, merged
 	singleJoin, clusterJoin time.Duration
-	// idleSecs is the CPU time the NATS setup's processes (servers and
-	// nats-server) used while the one server's phases ran, over
-	// idleWall seconds: its cost with members and no messages, mostly
-	// the refreshes of their nick claims.
-	idleSecs, idleWall float64
+	// idleServers and idleNATS are the CPU seconds the NATS setup's
+	// servers and nats-server used while the one server's phases ran,
+	// over idleWall seconds: its cost with members and no messages,
+	// mostly the refreshes of their nick claims.
+	idleServers, idleNATS, idleWall float64
 }
 
 func runCluster(ctx context.Context, cfg config, log io.Writer) (*report.Section, error) {
@@ -115,9 +115,11 @@ func comparePair(ctx context.Context, cfg config, n int, prof string, log io.Wri
 			}
 			if idle1, err := cpuTimes(cluster.pids()); r == single && err == nil && idleErr == nil {
 				p.idleWall += time.Since(start).Seconds()
-				for i := range idle1.procs {
-					p.idleSecs += idle1.procs[i] - idle0.procs[i]
+				last := len(idle1.procs) - 1 // nats-server
+				for i := range last {
+					p.idleServers += idle1.procs[i] - idle0.procs[i]
 				}
+				p.idleNATS += idle1.procs[last] - idle0.procs[last]
 			}
 			name, into := "one server", &p.single
 			if r == cluster {
@@ -247,8 +249,11 @@ func boundText(p *pair) string {
 		writesPer(o), µsPer(c.natsSecs, len(c.lat)), µsPer(c.natsSecs, c.sent))
 	fmt.Fprintf(&b, "NATS costs per message, the WebSocket writes per delivery, so the larger the room, the smaller NATS's share.\n")
 	if p.idleWall > 0 {
-		fmt.Fprintf(&b, "With no messages, while one server's phases ran, the NATS setup's processes still used %.3f cores: the servers refresh\n", p.idleSecs/p.idleWall)
-		fmt.Fprintf(&b, "each member's nick claim in NATS every 5 s, %d KV updates a second here.\n", p.size/5)
+		fmt.Fprintf(&b, "With no messages, while one server's phases ran, the NATS setup still used %.3f cores (its servers) and %.3f (nats-server),\n",
+			p.idleServers/p.idleWall, p.idleNATS/p.idleWall)
+		fmt.Fprintf(&b, "against %.3f and %.3f in its own phases: the servers refresh each member's nick claim in NATS every 5 s, %d KV updates a\n",
+			c.serverCPU, natsCores, p.size/5)
+		fmt.Fprintf(&b, "second here, a cost per member and second that the figures per delivery above include.\n")
 	}
 	return b.String()
 }
