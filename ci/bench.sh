@@ -3,7 +3,7 @@
 # absolute figures beside them, printed and written to BENCHMARKS.md with
 # the machine it ran on. Measurements, never assertions: a missed target
 # is a line of the table; only a benchmark that could not run fails this.
-# It needs Chromium, installed as for make test, and takes about seven
+# It needs Chromium, installed as for make test, and takes about eight
 # minutes on two cores. Results and profiles stay in $BENCH_OUT
 # (.cache/bench).
 set -eu

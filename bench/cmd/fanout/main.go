@@ -26,7 +26,12 @@
 // processes is read from /proc for each phase: on a small machine the
 // clients compete with the server for the same cores.
 //
+// With -nats it compares instead, at each size, two servers sharing the
+// room through a nats-server with JetStream with one server, the same
+// receivers in each (cluster.go).
+//
 //	go run ./bench/cmd/fanout -clients 100,1000,5000 -duration 5s
+//	go run ./bench/cmd/fanout -nats -clients 100,1000
 package main
 
 import (
