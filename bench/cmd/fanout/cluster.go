@@ -253,7 +253,11 @@ func boundText(p *pair) string {
 			p.idleServers/p.idleWall, p.idleNATS/p.idleWall)
 		fmt.Fprintf(&b, "against %.3f and %.3f in its own phases: the servers refresh each member's nick claim in NATS every 5 s, %d KV updates a\n",
 			c.serverCPU, natsCores, p.size/5)
-		fmt.Fprintf(&b, "second here, a cost per member and second that the figures per delivery above include.\n")
+		fmt.Fprintf(&b, "second here, a cost per member and second that the figures per delivery above include.")
+		if rate := float64(c.sent) / max(c.wall, 1e-9); rate > 0 {
+			fmt.Fprintf(&b, " Less that idle use, nats-server\nspent %.0f µs per message said.", max(natsCores-p.idleNATS/p.idleWall, 0)/rate*1e6)
+		}
+		fmt.Fprintln(&b)
 	}
 	return b.String()
 }
