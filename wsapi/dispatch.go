@@ -69,11 +69,16 @@ func (ws *WebSocket) emitMessage(typ MessageType, data []byte) (full bool) {
 	ws.queuedBytes += len(data)
 	ws.queue = append(ws.queue, event{kind: evMessage, msg: MessageEvent{Type: typ, Data: data}})
 	full = ws.queuedBytes > maxQueuedBytes
-	wake := ws.dispatching
+	start := ws.dispatching && !ws.running
+	wake := ws.dispatching && ws.running
+	ws.running = ws.running || start
 	ws.mu.Unlock()
-	// The dispatcher is woken once the lock is free, so that it does not
-	// find it held if it runs at once, on another thread.
-	if wake {
+	// The dispatcher is started, or woken, once the lock is free, so that
+	// it does not find it held if it runs at once, on another thread.
+	switch {
+	case start:
+		go ws.dispatchFn()
+	case wake:
 		ws.poke()
 	}
 	return full
@@ -132,28 +137,31 @@ func (ws *WebSocket) poke() {
 	}
 }
 
+// wakeLocked has the queue looked at once the gate is open: it wakes the
+// dispatcher that runs, or starts one when the queue holds events.
 func (ws *WebSocket) wakeLocked() {
-	if ws.dispatching {
-		select {
-		case ws.wake <- struct{}{}:
-		default:
-		}
+	switch {
+	case !ws.dispatching:
+	case ws.running:
+		ws.poke()
+	case ws.queueLen() > 0:
+		ws.running = true
+		go ws.dispatchFn()
 	}
 }
 
 // startLocked opens the gate: from now on queued events are dispatched. Until
 // then they are held, so that handlers set after New miss nothing even when
 // the connection was quicker than the code that sets them; in the browser the
-// same holds for code that yields before it sets them. The dispatcher
-// goroutine starts only here, so a socket nobody listens to holds no
-// goroutine.
+// same holds for code that yields before it sets them. A dispatcher
+// goroutine runs only while there are events to deliver, so a socket with
+// nothing to deliver holds none.
 func (ws *WebSocket) startLocked() {
 	if ws.dispatching {
 		return
 	}
 	ws.dispatching = true
-	ws.wake <- struct{}{} // cannot block: the channel is empty until now
-	go ws.dispatch()
+	ws.wakeLocked()
 }
 
 // registrationSettle is how long an event waits for a handler of its kind
@@ -175,7 +183,8 @@ func now() int64 { return int64(time.Since(clockStart)) }
 
 var clockStart = time.Now()
 
-// dispatch delivers the queue in order, one event at a time, until close.
+// dispatch delivers the queue in order, one event at a time, until it is
+// empty or close was delivered. One runs at a time: ws.running says so.
 func (ws *WebSocket) dispatch() {
 	var settle *time.Timer
 	// cur is the event being delivered, kept where goexit finds it. It
@@ -191,9 +200,13 @@ func (ws *WebSocket) dispatch() {
 	for {
 		ws.mu.Lock()
 		if ws.queueLen() == 0 {
+			// Nothing to do: the next event starts a dispatcher.
+			ws.running = false
 			ws.mu.Unlock()
-			<-ws.wake
-			continue
+			if settle != nil {
+				settle.Stop()
+			}
+			return
 		}
 		ev := &ws.queue[ws.qhead]
 		if !ws.handlers.has(ev.kind) && ws.decided&(1<<ev.kind) == 0 {
@@ -244,7 +257,7 @@ func (ws *WebSocket) goexit(cur *event) {
 		ws.finish(cur.close)
 		return
 	}
-	go ws.dispatch()
+	go ws.dispatchFn()
 }
 
 // applyLocked moves the state the user sees to where the event says, just

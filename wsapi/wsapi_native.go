@@ -27,9 +27,10 @@ const (
 	failWriteWait = time.Second
 )
 
-// nativeTransport is the backend on coder/websocket. Three goroutines at
-// most: run dials, then reads, then ends the connection; the writer,
-// started at open, writes the queue in order so that Send never blocks.
+// nativeTransport is the backend on coder/websocket. Two goroutines at
+// most: run dials, then reads, then ends the connection; the writer, started
+// by a send and ending once the queue is empty, writes the queue in order
+// so that Send never blocks.
 // coder/websocket moves the messages; the closing handshake is done here,
 // through the frameTap, as Chrome does it.
 type nativeTransport struct {
@@ -46,18 +47,20 @@ type nativeTransport struct {
 	conn       *websocket.Conn // set at open
 	tap        *frameTap       // set at open
 	out        []outgoing      // messages and the close request, in order
+	spare      []outgoing      // the writer's other array; see write
 	closing    bool            // a close frame is queued: later sends are only counted
-	writing    bool            // the writer has a batch under way
-	stop       bool            // the reader is done: the writer may return
+	writing    bool            // the writer runs, or a send writes inline
+	spilled    bool            // an inline send left bytes for the writer
+	stop       bool            // the reader is done: no writer starts again
 	aborted    bool
 	closeTimer *time.Timer // the closing handshake's deadline, once started
 	timedOut   bool        // the closing handshake's deadline cut the connection
-	wake       chan struct{}
 	buffered   bufferedCount
 	drainCh    chan struct{} // see drained; on mu
 	drainWant  atomic.Bool   // drainCh is waited on
 
-	writerDone chan struct{}
+	writers sync.WaitGroup // the writer, while it runs
+	writeFn func()         // t.write, made once: go t.write() would allocate each time
 
 	// Used by the reader only.
 	rbuf  []byte   // see readMessage
@@ -95,9 +98,8 @@ func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
 		closeTimeout: o.CloseTimeout,
 		pingInterval: o.PingInterval,
 		pingTimeout:  o.PingTimeout,
-		wake:         make(chan struct{}, 1),
-		writerDone:   make(chan struct{}),
 	}
+	t.writeFn = t.write
 	if t.closeTimeout <= 0 {
 		t.closeTimeout = defaultCloseTimeout
 	}
@@ -165,7 +167,6 @@ func (t *nativeTransport) run(ctx context.Context, url string, dopts *websocket.
 	t.conn = conn
 	t.tap = t.hs.tap
 	t.mu.Unlock()
-	go t.write(conn)
 	stopPing := t.startPing(conn)
 	t.ws.emitOpen(conn.Subprotocol(), t.hs.extensions)
 	ce, cause := t.read(conn)

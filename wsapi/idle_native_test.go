@@ -1,0 +1,98 @@
+//go:build !js
+
+package wsapi_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/go-wsapi/wsapi/wsapi"
+)
+
+// TestIdleSocketHoldsOnlyItsReader: an open socket with nothing to do
+// holds one goroutine, the one that reads, as a coder/websocket client held
+// by a goroutine in Read does (issue 15); the dispatcher and the writer
+// run only while they have work. Each socket sends and receives a message
+// first, so that both have run.
+func TestIdleSocketHoldsOnlyItsReader(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		for {
+			typ, b, err := c.Read(context.Background())
+			if err != nil || c.Write(context.Background(), typ, b) != nil {
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+	url := "ws" + strings.TrimPrefix(srv.URL, "http")
+	const n = 10
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	for range n {
+		ws, err := wsapi.New(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		echoed := make(chan struct{})
+		ws.OnMessage(func(wsapi.MessageEvent) { close(echoed) })
+		defer func() { ws.Close(); <-ws.Done() }()
+		if err := ws.WaitOpen(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := ws.SendText("hello"); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-echoed:
+		case <-ctx.Done():
+			t.Fatal("no echo")
+		}
+	}
+	// The dispatcher returns once the handler has: wait for it, within
+	// the test's bound.
+	for {
+		reading, other := socketGoroutines()
+		if reading == n && other == 0 {
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("%d idle sockets hold %d goroutines that read and %d others, want %d and 0", n, reading, other, n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// socketGoroutines counts the goroutines of wsapi's sockets: those that
+// read (the transport's run) and the others (the dispatcher, the writer).
+func socketGoroutines() (reading, other int) {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	for g := range strings.SplitSeq(string(buf), "\n\n") {
+		switch {
+		case strings.Contains(g, "wsapi.(*nativeTransport).run("):
+			reading++
+		case strings.Contains(g, "wsapi.(*WebSocket).dispatch("), strings.Contains(g, "wsapi.(*nativeTransport).write("):
+			other++
+		}
+	}
+	return reading, other
+}
