@@ -4,6 +4,7 @@ package wsapi_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -95,4 +96,75 @@ func socketGoroutines() (reading, other int) {
 		}
 	}
 	return reading, other
+}
+
+// TestSendToFullSocket: sends to a server that reads nothing until all of
+// them returned, more than the connection's buffers hold, arrive whole and
+// in order once it reads. A send written inline
+// leaves what the kernel did not take to the writer; were it to wait for
+// room instead, the sends would never return and the server never read.
+func TestSendToFullSocket(t *testing.T) {
+	const n, size = 100, 60 << 10
+	sent := make(chan struct{})
+	got := make(chan error, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			got <- err
+			return
+		}
+		defer c.CloseNow()
+		c.SetReadLimit(-1)
+		<-sent
+		for i := range n {
+			_, b, err := c.Read(context.Background())
+			if err == nil && (len(b) != size || b[0] != byte(i) || b[size-1] != byte(i)) {
+				err = fmt.Errorf("message %d: %d bytes starting with %d, want %d bytes of %d", i, len(b), b[0], size, byte(i))
+			}
+			if err != nil {
+				got <- err
+				return
+			}
+		}
+		got <- nil
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	ws, err := wsapi.NewWithOptions("ws"+strings.TrimPrefix(srv.URL, "http"), &wsapi.Options{DisableCompression: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { ws.Close(); <-ws.Done() }()
+	if err := ws.WaitOpen(ctx); err != nil {
+		t.Fatal(err)
+	}
+	returned := make(chan struct{})
+	go func() {
+		defer close(returned)
+		msg := make([]byte, size)
+		for i := range n {
+			for j := range msg {
+				msg[j] = byte(i) // the caller's to reuse once Send returns
+			}
+			if err := ws.SendBinary(msg); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	select {
+	case <-returned:
+	case <-ctx.Done():
+		t.Fatal("a send waited for the server to read")
+	}
+	close(sent)
+	select {
+	case err := <-got:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-ctx.Done():
+		t.Fatal("the server did not get every message")
+	}
 }
