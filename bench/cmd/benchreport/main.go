@@ -42,7 +42,7 @@ var items = []struct {
 	{1, "Native overhead: wsapi against raw coder/websocket", "bench/cmd/nativebench, of go test -bench ./wsapi"},
 	{2, "Browser overhead", "bench/cmd/browserbench"},
 	{3, "Wasm size", "bench/cmd/wasmsize"},
-	{4, "Server memory", "bench/cmd/membench"},
+	{4, "Memory per idle connection", "bench/cmd/membench"},
 	{5, "Fan-out", "bench/cmd/fanout"},
 	{6, "Reconnect", "bench/cmd/reconnectbench"},
 }

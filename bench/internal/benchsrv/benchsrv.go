@@ -147,7 +147,7 @@ func serve(cfg Config) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /debug/mem", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(readMem(ln.open.Load()))
+		json.NewEncoder(w).Encode(ReadMem(ln.open.Load()))
 	})
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
@@ -227,7 +227,10 @@ func bareHandler() http.Handler {
 	return mux
 }
 
-func readMem(conns int64) Mem {
+// ReadMem is this process's memory after debug.FreeOSMemory, with conns
+// as its count of connections: what /debug/mem reports, and what a client
+// measures of itself.
+func ReadMem(conns int64) Mem {
 	debug.FreeOSMemory()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
