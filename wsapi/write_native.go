@@ -93,9 +93,19 @@ func (t *nativeTransport) writeOne(m outgoing) error {
 }
 
 // startWriterLocked starts the writer when there is something to write
-// and none runs, unless the reader is done.
+// and none runs, unless the reader is done and waited for it already.
 func (t *nativeTransport) startWriterLocked() {
-	if t.writing || t.stop || len(t.out) == 0 && !t.spilled {
+	if !t.stop {
+		t.runWriterLocked()
+	}
+}
+
+// runWriterLocked starts the writer when there is something to write and
+// none runs. After stopWriter, only an inline send may: it holds a count of
+// t.writers, which stopWriter is waiting for, and hands the rest of its
+// work, a close frame queued meanwhile say, to the writer it starts.
+func (t *nativeTransport) runWriterLocked() {
+	if t.writing || len(t.out) == 0 && !t.spilled {
 		return
 	}
 	t.writing = true
@@ -162,7 +172,7 @@ func (t *nativeTransport) send(m outgoing, n int) {
 		} else {
 			t.writing = false
 			t.spilled = spilled
-			t.startWriterLocked()
+			t.runWriterLocked()
 		}
 		t.mu.Unlock()
 		t.writers.Done()
