@@ -76,7 +76,7 @@ func TestIdleSocketHoldsOnlyItsReader(t *testing.T) {
 }
 
 // socketGoroutines counts the goroutines of wsapi's sockets: those that
-// read (the transport's run) and the others (the dispatcher, the writer).
+// read and the others (the dispatcher, the writer).
 func socketGoroutines() (reading, other int) {
 	buf := make([]byte, 1<<20)
 	for {
@@ -89,7 +89,7 @@ func socketGoroutines() (reading, other int) {
 	}
 	for g := range strings.SplitSeq(string(buf), "\n\n") {
 		switch {
-		case strings.Contains(g, "wsapi.(*nativeTransport).run("):
+		case strings.Contains(g, "wsapi.(*nativeTransport).read("):
 			reading++
 		case strings.Contains(g, "wsapi.(*WebSocket).dispatch("), strings.Contains(g, "wsapi.(*nativeTransport).write("):
 			other++

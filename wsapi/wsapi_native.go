@@ -27,10 +27,10 @@ const (
 	failWriteWait = time.Second
 )
 
-// nativeTransport is the backend on coder/websocket. Two goroutines at
-// most: run dials, then reads, then ends the connection; the writer, started
-// by a send and ending once the queue is empty, writes the queue in order
-// so that Send never blocks.
+// nativeTransport is the backend on coder/websocket. Its goroutines: run
+// dials, then serve reads and ends the connection; the writer, started by a
+// send that cannot be written inline and ending once the queue is empty,
+// writes the queue in order so that Send never blocks.
 // coder/websocket moves the messages; the closing handshake is done here,
 // through the frameTap, as Chrome does it.
 type nativeTransport struct {
@@ -141,17 +141,32 @@ func withoutUserinfo(u string) string {
 	return scheme + "://" + rest
 }
 
-// run connects, then reads until the connection ends, and reports the close.
+// run connects, and starts the goroutine that reads the connection.
 func (t *nativeTransport) run(ctx context.Context, url string, dopts *websocket.DialOptions) {
-	defer t.cancelDial()
+	conn := t.connect(ctx, url, dopts)
+	// The handshake is over: net/http and coder/websocket let go of its
+	// context, and what they hung on it goes with it.
+	t.cancelDial()
+	if conn == nil {
+		return
+	}
+	// The connection is read on a goroutine of its own: the handshake grew
+	// this one's stack, which it would keep for as long as the socket is
+	// open; a new one starts small and grows only as far as reading takes
+	// it.
+	go t.serve(conn)
+}
+
+// connect opens the connection, or reports why it did not and returns nil.
+func (t *nativeTransport) connect(ctx context.Context, url string, dopts *websocket.DialOptions) *websocket.Conn {
 	if err := checkPort(url); err != nil {
 		t.fail(err)
-		return
+		return nil
 	}
 	conn, _, err := websocket.Dial(ctx, url, dopts)
 	if err != nil {
 		t.fail(dialError(err))
-		return
+		return nil
 	}
 	if t.readLimit > 0 {
 		conn.SetReadLimit(t.readLimit)
@@ -162,11 +177,16 @@ func (t *nativeTransport) run(ctx context.Context, url string, dopts *websocket.
 	if t.aborted {
 		t.mu.Unlock()
 		conn.CloseNow()
-		return
+		return nil
 	}
 	t.conn = conn
 	t.tap = t.hs.tap
 	t.mu.Unlock()
+	return conn
+}
+
+// serve reads until the connection ends, and reports the close.
+func (t *nativeTransport) serve(conn *websocket.Conn) {
 	stopPing := t.startPing(conn)
 	t.ws.emitOpen(conn.Subprotocol(), t.hs.extensions)
 	ce, cause := t.read(conn)
