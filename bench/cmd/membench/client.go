@@ -32,9 +32,10 @@ const (
 
 // clientResult is one kind of client's growth of this process, per socket.
 type clientResult struct {
-	kind       string
-	bytes      float64 // heap and stacks
-	goroutines float64
+	kind         string
+	bytes        float64 // heap and stacks
+	heap, stacks float64 // the two apart
+	goroutines   float64
 }
 
 // clientMem measures n idle clients of each kind, coder's first. Each
@@ -93,6 +94,8 @@ func holdClients(ctx context.Context, kind string, n int, profDir string, open f
 	return &clientResult{
 		kind:       kind,
 		bytes:      (float64(after.Heap+after.Stacks) - float64(before.Heap+before.Stacks)) / float64(n),
+		heap:       (float64(after.Heap) - float64(before.Heap)) / float64(n),
+		stacks:     (float64(after.Stacks) - float64(before.Stacks)) / float64(n),
 		goroutines: float64(after.Goroutines-before.Goroutines) / float64(n),
 	}, nil
 }
@@ -160,7 +163,8 @@ func clientRows(n int, ours, coder *clientResult) ([]report.Row, string) {
 	fmt.Fprintf(&d, "The client side: this process held %d idle wsapi.WebSockets (default options, a message handler set, open),\n", n)
 	fmt.Fprintf(&d, "then %d coder/websocket clients as a coder user holds one (default options, a goroutine in Read), to the bare\n", n)
 	fmt.Fprintf(&d, "server in a child process; the growth of its heap and stacks after debug.FreeOSMemory, and of its goroutines, per\n")
-	fmt.Fprintf(&d, "socket: wsapi %.1f KiB and %.2f goroutines, coder/websocket %.1f KiB and %.2f.\n",
-		ours.bytes/1024, ours.goroutines, coder.bytes/1024, coder.goroutines)
+	fmt.Fprintf(&d, "socket: wsapi %.1f KiB (heap %.1f, stacks %.1f) and %.2f goroutines, coder/websocket %.1f KiB (heap %.1f,\n",
+		ours.bytes/1024, ours.heap/1024, ours.stacks/1024, ours.goroutines, coder.bytes/1024, coder.heap/1024)
+	fmt.Fprintf(&d, "stacks %.1f) and %.2f.\n", coder.stacks/1024, coder.goroutines)
 	return rows, d.String()
 }

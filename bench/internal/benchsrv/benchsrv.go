@@ -96,8 +96,8 @@ type Config struct {
 	RateLimit float64
 }
 
-// Mem is what GET /debug/mem reports, after debug.FreeOSMemory (a full GC
-// that also returns free pages to the OS).
+// Mem is what GET /debug/mem reports, after a GC and debug.FreeOSMemory (a
+// full GC that also returns free pages to the OS).
 type Mem struct {
 	Heap       uint64 `json:"heap"`       // bytes of live heap objects (MemStats.HeapAlloc)
 	Stacks     uint64 `json:"stacks"`     // bytes of goroutine stacks (MemStats.StackInuse)
@@ -231,6 +231,10 @@ func bareHandler() http.Handler {
 // as its count of connections: what /debug/mem reports, and what a client
 // measures of itself.
 func ReadMem(conns int64) Mem {
+	// Two collections: the first moves what sync.Pools hold to their
+	// victim caches, the second frees it, so that buffers pooled by
+	// connections already gone are not counted before and reused after.
+	runtime.GC()
 	debug.FreeOSMemory()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
