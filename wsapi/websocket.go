@@ -26,6 +26,7 @@ type WebSocket struct {
 	closeCalled bool       // Close or CloseWithStatus started a close
 	dispatching bool       // the gate is open: queued events are dispatched
 	running     bool       // a dispatcher goroutine runs; see wakeLocked
+	lingerDue   bool       // the running dispatcher's linger timer fired
 	dispatchFn  func()     // ws.dispatch, made once: go ws.dispatch() would allocate each time
 	decided     uint8      // bit per eventKind: its handler was set, or a Wait method covers it
 	settleFrom  int64      // when a handler was last set, or open dispatched: see now
