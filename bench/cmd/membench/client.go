@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strings"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -81,6 +83,16 @@ func holdClients(ctx context.Context, kind string, n int, profDir string, open f
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s clients: %w", kind, err)
+	}
+	// What runs only while it has work (wsapi's dispatcher lingers a
+	// moment after an event) is given the time to end.
+	for last, deadline := -1, time.Now().Add(10*time.Second); ; {
+		g := runtime.NumGoroutine()
+		if g == last || time.Now().After(deadline) {
+			break
+		}
+		last = g
+		time.Sleep(200 * time.Millisecond)
 	}
 	after := benchsrv.ReadMem(0)
 	f, err := os.Create(filepath.Join(profDir, "client-"+kind+"-heap.pb.gz"))
