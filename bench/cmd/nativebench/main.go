@@ -382,6 +382,12 @@ func writeDetail(b *strings.Builder, res results, cases []case_, runs int) {
 	fmt.Fprintf(b, "the next read. wsapi keeps the browser's contract: `SendBinary` copies its argument, which the caller may reuse\n")
 	fmt.Fprintf(b, "at once, and a `MessageEvent`'s `Data` belongs to the handler, which may keep it. Those are wsapi's two\n")
 	fmt.Fprintf(b, "allocations and twice the message's size in B/op.\n\n")
+	fmt.Fprintf(b, "What bounds one message in flight: wsapi reads on the socket's reader and runs the handler on its dispatcher,\n")
+	fmt.Fprintf(b, "so that reading (and answering pings, as a browser's network process does while a page's script runs) never\n")
+	fmt.Fprintf(b, "waits for a handler. That is one goroutine hand-off per message, which coder's natural loop does not pay;\n")
+	fmt.Fprintf(b, "the send itself is written inline when the writer is idle. coder-handoff pays the same one hand-off: wsapi\n")
+	fmt.Fprintf(b, "against it is what the rest of wsapi costs. Running a handler on the reader when nothing else is pending,\n")
+	fmt.Fprintf(b, "handing the reading to a new goroutine when the handler outlasts a short timer, would remove the hand-off.\n\n")
 	fmt.Fprintf(b, "| case | client | µs per message (range) | throughput | B/op | allocs/op |\n|---|---|--:|--:|--:|--:|\n")
 	for _, c := range cases {
 		for _, client := range append([]string{wsapiClient}, baselines...) {
