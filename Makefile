@@ -39,8 +39,12 @@ record:
 	go test -count=1 -run '^TestRecord' ./wsapi -record
 
 # build-wasm compiles the demo page's Go program (wasm/) to bin/main.wasm.
-# run builds it and serves the demo on 127.0.0.1:8080 (make run ADDR=...).
-.PHONY: build-wasm run
+# run builds it and serves the demo on 127.0.0.1:8080 (make run ADDR=...),
+# alone, or as one server of a cluster when WSAPI_NATS names a NATS server
+# (make run ADDR=127.0.0.1:8090 WSAPI_NATS=nats://127.0.0.1:4222).
+# cluster starts a local one: nats-server and three servers on 127.0.0.1
+# ports 8081-8083 (ci/cluster.sh; make cluster INSTANCES=2).
+.PHONY: build-wasm run cluster
 ADDR ?= 127.0.0.1:8080
 
 build-wasm:
@@ -53,6 +57,9 @@ build-wasm:
 run: build-wasm
 	go build -o bin/wsapi-demo ./cmd/wsapi-demo
 	exec bin/wsapi-demo -addr $(ADDR) -web web -wasm bin/main.wasm
+
+cluster: build-wasm
+	exec sh ci/cluster.sh
 
 # bench runs every benchmark and prints one table of ratios against the
 # baselines measured in the same run; it writes BENCHMARKS.md.

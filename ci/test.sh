@@ -1,8 +1,14 @@
 #!/bin/sh
-# The whole test suite: wsapi natively under the race detector, which also
-# runs its suite compiled to WebAssembly in Node and in headless Chromium,
-# then the end-to-end module, chromerun's, and the examples, as their users
-# run them. Prints the scenario summary last.
+# The whole test suite: the library natively under the race detector, which
+# also runs wsapi's suite compiled to WebAssembly in Node and in headless
+# Chromium; the companion server's module, its command's and the
+# benchmarks' (race detector too); then the end-to-end module, chromerun's,
+# and the examples, as their users run them. Prints the scenario summary
+# last.
+#
+# Each module is tested from its own directory: in the workspace (go.work)
+# ./... stops at a nested module's go.mod, so every package runs once, in
+# the module that owns it. A new module goes into go.work and here.
 set -eu
 cd -- "$(dirname "$0")/.."
 
@@ -12,6 +18,9 @@ summary=$(mktemp)
 trap 'rm -f "$summary"' EXIT
 status=0
 WSAPI_SUMMARY=$summary go test -race -count=1 ./... || status=$?
+for mod in server cmd/wsapi-demo bench; do
+	(cd "$mod" && go test -race -count=1 ./...) || status=$?
+done
 (cd e2e && go test -count=1 ./...) || status=$?
 (cd cmd/chromerun && go test -count=1 ./...) || status=$?
 # The examples are users' modules: their TestRuntimes finds chromerun on

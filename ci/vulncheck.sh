@@ -48,6 +48,8 @@ check() { # check DIR [ENV...]: one module, as it builds under ENV
 	echo "vulncheck: $dir $*" >&2
 	(cd "$dir" && env "$@" "$govulncheck" -db "$db" ./...) || status=1
 }
+# Every go.mod in git, nested ones too (cmd/wsapi-demo/go.mod): each
+# module as the workspace (go.work, or examples/go.work) builds it.
 for mod in $(git ls-files 'go.mod' '*/go.mod'); do
 	check "$(dirname "$mod")"
 done

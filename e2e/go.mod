@@ -4,22 +4,31 @@ go 1.26
 
 toolchain go1.26.10
 
+// The tests run the server and the client of this very tree, and drive
+// Chromium as chromerun does, with its browser package: the repository's
+// go.work points these requirements at the tree.
 require (
+	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.22.1
-	github.com/go-wsapi/wsapi v0.0.0
-	github.com/go-wsapi/wsapi/cmd/chromerun v0.0.0
+	github.com/go-wsapi/wsapi v0.0.0-00010101000000-000000000000
+	github.com/go-wsapi/wsapi/cmd/chromerun v0.0.0-00010101000000-000000000000
+	github.com/go-wsapi/wsapi/server v0.0.0-00010101000000-000000000000
 )
 
 require (
-	github.com/chromedp/cdproto v0.159.0 // indirect
+	github.com/antithesishq/antithesis-sdk-go v0.9.0-default-no-op // indirect
 	github.com/coder/websocket v1.8.15 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+	github.com/google/go-tpm v0.9.8 // indirect
 	github.com/hack-pad/safejs v0.1.0 // indirect
-)
-
-// The tests run the server and the client of this very tree, and drive
-// Chromium as chromerun does, with its browser package.
-replace (
-	github.com/go-wsapi/wsapi => ../
-	github.com/go-wsapi/wsapi/cmd/chromerun => ../cmd/chromerun
+	github.com/klauspost/compress v1.20.4 // indirect
+	github.com/minio/highwayhash v1.0.4 // indirect
+	github.com/nats-io/jwt/v2 v2.8.3 // indirect
+	github.com/nats-io/nats-server/v2 v2.15.3 // indirect
+	github.com/nats-io/nats.go v1.56.0 // indirect
+	github.com/nats-io/nkeys v0.4.17 // indirect
+	github.com/nats-io/nuid v1.0.1 // indirect
+	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+	golang.org/x/time v0.16.0 // indirect
 )

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -50,20 +51,41 @@ func (tb *tab) setOffline(off bool) {
 		})
 	}
 	if err != nil {
-		tb.fatalf("emulate offline=%v: %v", off, err)
+		// Chromium 148 refuses the rule-based form as cdproto v0.159 sends
+		// it; its own Network.emulateNetworkConditions still drives
+		// requests and navigator.onLine alike.
+		_, legacyErr := chromedp.Call(tb.ctx, emulateNetworkConditions, networkConditions{Offline: off, DownloadThroughput: -1, UploadThroughput: -1})
+		if legacyErr == nil {
+			return
+		}
+		tb.fatalf("emulate offline=%v: %v; Network.emulateNetworkConditions: %v", off, err, legacyErr)
 	}
+}
+
+// emulateNetworkConditions is the protocol's older command, which cdproto
+// v0.159 no longer generates and Chromium 148 still wants.
+var emulateNetworkConditions = cdp.Command[networkConditions, cdp.Empty]{Method: "Network.emulateNetworkConditions"}
+
+type networkConditions struct {
+	Offline            bool    `json:"offline"`
+	Latency            float64 `json:"latency"`
+	DownloadThroughput float64 `json:"downloadThroughput"`
+	UploadThroughput   float64 `json:"uploadThroughput"`
 }
 
 // TestLifecycleBackForwardCache: a page with open sockets leaves for
 // another page and comes back through the back/forward cache (the same Go
 // program, still running, comes back). With the page lifecycle on, the
 // sockets close themselves on pagehide, cleanly (1000 "pagehide", no
-// error), and reconnect on pageshow. With it off (?lifecycle=off) the
-// page is cached all the same by Chromium 156, which closes the open
-// WebSockets itself (the server sees 1001) and, on restore, reports an
-// error and close 1006 to the page; the sockets then reconnect as after
-// any failure. The test records which Chrome did, and fails if the two
-// differ from that.
+// error), and reconnect on pageshow. With it off (?lifecycle=off),
+// Chromiums differ, and the test holds each to what it was seen to do:
+// Chromium 156 caches the page all the same, closes the open WebSockets
+// itself (the server sees 1001) and, on restore, reports an error and
+// close 1006 to the page; the sockets then reconnect as after any
+// failure. Chromium 148 (Debian bookworm's in December 2026) does not
+// cache a page with an open WebSocket at all, and says so with the reason
+// "WebSocket": the page loads again, and that reason, alone, is the
+// outcome checked. Any other outcome fails.
 func TestLifecycleBackForwardCache(t *testing.T) {
 	needBrowser(t)
 	ts := startServer(t, nil)
@@ -105,6 +127,10 @@ func TestLifecycleBackForwardCache(t *testing.T) {
 			mu.Lock()
 			reasons := strings.Join(notUsed, ", ")
 			mu.Unlock()
+			if !restored && c.query != "" && reasons == "WebSocket" {
+				t.Logf("not restored: this Chromium keeps no page with an open WebSocket in the back/forward cache (reason %q)", reasons)
+				return
+			}
 			if !restored {
 				tb.fatalf("not restored from the back/forward cache; Chrome's reasons: %s", reasons)
 			}

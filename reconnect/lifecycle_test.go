@@ -16,11 +16,17 @@ import (
 // reports its events on a channel.
 func lifeSocket(t *testing.T, path string) (*Socket, chan string) {
 	t.Helper()
-	s, err := New(os.Getenv("WSAPI_RECONNECT_SERVER")+path, &Options{
-		MinDelay: time.Millisecond, MaxDelay: time.Millisecond, Rand: func() float64 { return 0 },
-		// The page's own events must not interfere with the test's.
-		IgnoreNetwork: true, IgnoreVisibility: true, IgnorePageLifecycle: true,
-	})
+	return lifeSocketWith(t, os.Getenv("WSAPI_RECONNECT_SERVER")+path, &Options{})
+}
+
+// lifeSocketWith is lifeSocket for url and o, whose delays and reactions
+// to the page it sets.
+func lifeSocketWith(t *testing.T, url string, o *Options) (*Socket, chan string) {
+	t.Helper()
+	o.MinDelay, o.MaxDelay, o.Rand = time.Millisecond, time.Millisecond, func() float64 { return 0 }
+	// The page's own events must not interfere with the test's.
+	o.IgnoreNetwork, o.IgnoreVisibility, o.IgnorePageLifecycle = true, true, true
+	s, err := New(url, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,27 +106,12 @@ func TestPageHide(t *testing.T) {
 func TestPageHideWhileDialing(t *testing.T) {
 	release := make(chan struct{})
 	asked := make(chan struct{}, 10)
-	s, err := New("", &Options{
+	s, ch := lifeSocketWith(t, "", &Options{
 		URLProvider: func(context.Context) (string, error) {
 			asked <- struct{}{}
 			<-release
 			return os.Getenv("WSAPI_RECONNECT_SERVER") + "/echo", nil
 		},
-		MinDelay: time.Millisecond, MaxDelay: time.Millisecond, Rand: func() float64 { return 0 },
-		IgnoreNetwork: true, IgnoreVisibility: true, IgnorePageLifecycle: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch := make(chan string, 100)
-	s.OnRetry(func(r Retry) { ch <- "retry " + r.Paused })
-	s.SetHandlers(wsapi.Handlers{
-		Open:  func() { ch <- "open" },
-		Close: func(e wsapi.CloseEvent) { ch <- "close" },
-	})
-	t.Cleanup(func() {
-		s.Close()
-		<-s.Done()
 	})
 	select {
 	case <-asked:
@@ -129,7 +120,7 @@ func TestPageHideWhileDialing(t *testing.T) {
 	}
 	s.pageHide()
 	close(release)
-	expect(t, ch, "close", "retry pagehide")
+	expect(t, ch, "close ", "retry pagehide")
 	quiet(t, ch)
 	s.pageShow()
 	expect(t, ch, "open")

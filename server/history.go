@@ -43,6 +43,12 @@ func (h *history) add(seq int64, at time.Time, m *message) {
 	h.buf = append(h.buf, histEntry{seq: seq, at: at, m: m})
 }
 
+// reset drops every event: the next one added need not follow them.
+func (h *history) reset() {
+	clear(h.buf)
+	h.buf = h.buf[:0]
+}
+
 // prune drops the events older than age.
 func (h *history) prune(now time.Time) {
 	i := 0

@@ -13,6 +13,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/nats-io/nats.go"
 )
 
 // Options are the settings of New. A nil *Options is the zero Options, and
@@ -42,6 +44,16 @@ type Options struct {
 	// server. A request whose Origin matches its Host, or that has no
 	// Origin (a native client), is always allowed. Defaults to none.
 	AllowedOrigins []string
+
+	// AllowedHosts are the names (path.Match patterns, matched without case
+	// against the Host header's name, port left out) this server is known
+	// by to browsers. An upgrade that carries an Origin, a browser's, must
+	// name one of them, or an IP address, in Host: otherwise a page whose
+	// DNS name was pointed at this server (DNS rebinding) would pass the
+	// same-origin check, Origin and Host both being its own. Native
+	// clients, which send no Origin, are not held to it. Defaults to
+	// "localhost"; cmd/wsapi-demo adds the name of its -addr.
+	AllowedHosts []string
 
 	// ReadLimit is the largest message a client may send, in bytes; a
 	// larger one closes the connection with 1009. Defaults to 64 KiB.
@@ -89,6 +101,17 @@ type Options struct {
 	// twice RateLimit, and to at least 1.
 	RateBurst int
 
+	// NATS is the URL of a NATS server with JetStream (nats://host:4222):
+	// the chat room's events, history and nicks are then kept there and
+	// shared by every server given the same NATS, each serving its own
+	// clients (server/docs/cluster.md). New fails if it cannot reach it;
+	// later losses are reconnected. Defaults to none: this process alone.
+	NATS string
+
+	// NATSOptions are more options for the NATS connection (credentials,
+	// TLS, or nats.InProcessServer for a server embedded in the process).
+	NATSOptions []nats.Option
+
 	// Logger gets one line per connection opened and closed, and one per
 	// refused upgrade. Defaults to slog.Default().
 	Logger *slog.Logger
@@ -118,6 +141,8 @@ func (o *Options) cloneWithDefaults() (*Options, error) {
 		c = *o
 	}
 	c.AllowedOrigins = append([]string(nil), c.AllowedOrigins...)
+	c.AllowedHosts = append([]string(nil), c.AllowedHosts...)
+	c.NATSOptions = append([]nats.Option(nil), c.NATSOptions...)
 
 	var errs []error
 	negative := func(name string, v int64) {
@@ -142,8 +167,12 @@ func (o *Options) cloneWithDefaults() (*Options, error) {
 			errs = append(errs, fmt.Errorf("bad origin pattern %q: %w", p, err))
 		}
 	}
+	errs = append(errs, checkHostPatterns(c.AllowedHosts)...)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
+	}
+	if len(c.AllowedHosts) == 0 {
+		c.AllowedHosts = defaultAllowedHosts
 	}
 
 	if c.WebDir == "" {

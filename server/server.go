@@ -5,7 +5,8 @@
 // WebSocket endpoints the page talks to through package wsapi.
 //
 // It is also meant as an example of a WebSocket server that holds up in
-// production: cross-origin upgrades are refused, messages have a size
+// production: cross-origin upgrades are refused, and so are a browser's
+// upgrades to a Host name it is not known by (DNS rebinding), messages have a size
 // limit and a rate limit, a slow reader is dropped instead of slowing the
 // others, dead peers are found by pings, and Shutdown says goodbye (close
 // 1001) to everyone.
@@ -91,6 +92,13 @@
 // sends them with one write system call. No lock is held while writing
 // to a socket.
 //
+// # Cluster
+//
+// With Options.NATS, several servers share the chat room and the ticks
+// through NATS JetStream, each serving its own clients: the room's seq,
+// history, nicks and presence are the cluster's, so a client resumes on
+// any server. server/docs/cluster.md has the design.
+//
 // The package is native only: it does not build for js/wasm, where
 // coder/websocket has no server side.
 package server
@@ -106,6 +114,7 @@ import (
 	"sync"
 
 	"github.com/coder/websocket"
+	"github.com/nats-io/nats.go"
 )
 
 // Server is the demo's http.Handler. Make one with New.
@@ -113,6 +122,7 @@ type Server struct {
 	opts     *Options
 	mux      *http.ServeMux
 	room     *room
+	nats     *nats.Conn // with Options.NATS
 	ticks    *tickStream
 	wasm     *asset
 	wasmExec *asset
@@ -165,7 +175,33 @@ func New(opts *Options) (*Server, error) {
 	s.mux.HandleFunc("GET /ws/ticks", func(w http.ResponseWriter, r *http.Request) {
 		s.serveWS(w, r, ticksEndpoint, "")
 	})
+	// Last, as nothing after it fails: a bus runs goroutines.
+	if o.NATS != "" {
+		if err := s.joinCluster(); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// joinCluster puts the chat room on NATS JetStream (Options.NATS).
+func (s *Server) joinCluster() error {
+	nc, err := connectNATS(s.opts.NATS, s.opts.NATSOptions)
+	if err != nil {
+		return err
+	}
+	b, err := newNATSBus(nc, s.room, s.opts)
+	if err != nil {
+		nc.Close()
+		return err
+	}
+	if _, err := newTickCluster(b.js, s.ticks, b.node, s.opts); err != nil {
+		b.close()
+		nc.Close()
+		return err
+	}
+	s.nats = nc
+	return nil
 }
 
 // ServeHTTP routes the request to the page's files or an endpoint.
@@ -195,6 +231,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 	// Leaves are not announced: everyone is going.
 	s.room.shutdown()
+	s.room.bus.close()
 	for _, c := range clients {
 		c.goAway(websocket.StatusGoingAway, "server shutting down")
 	}
@@ -204,7 +241,12 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.handlers.Wait()
 		close(done)
 	}()
-	defer s.ticks.shutdown()
+	defer func() {
+		s.ticks.shutdown()
+		if s.nats != nil {
+			s.nats.Close() // after the buses, which give back their nicks and lease
+		}
+	}()
 	select {
 	case <-done:
 		return nil
@@ -277,6 +319,12 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, ep *endpoint, n
 		}
 	}
 
+	if r.Header.Get("Origin") != "" && !hostAllowed(r, s.opts.AllowedHosts) {
+		s.opts.Logger.Info("ws refused", "endpoint", ep.path, "remote", r.RemoteAddr,
+			"origin", r.Header.Get("Origin"), "host", r.Host, "error", "host not allowed")
+		http.Error(w, "host "+quoteCut(r.Host)+" not allowed", http.StatusForbidden)
+		return
+	}
 	hw := &hijackRecorder{ResponseWriter: w}
 	conn, err := websocket.Accept(hw, r, &websocket.AcceptOptions{
 		OriginPatterns: s.opts.AllowedOrigins,

@@ -23,6 +23,9 @@ type tickStream struct {
 	stop    chan struct{}             // closed to stop the ticking goroutine
 	ticking sync.WaitGroup
 	closed  bool
+	// cluster, when the server has NATS, delivers the cluster's quotes
+	// and ticks for it (ticks_nats.go); this node then never ticks alone.
+	cluster *tickCluster
 }
 
 func newTickStream(interval time.Duration, epoch string, h history) *tickStream {
@@ -50,11 +53,13 @@ func (ts *tickStream) subscribe(c *client) (welcome *message, first []*message, 
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	now := time.Now()
-	if ts.q.seq == 0 {
+	if ts.q.seq == 0 && ts.cluster == nil {
 		ts.tickLocked(now) // the first client gets a quote at once
 	}
 	ok := false
-	first = []*message{ts.latest}
+	if ts.latest != nil { // nil only on a cluster yet to tick
+		first = []*message{ts.latest}
+	}
 	if r := c.resume; r.given && r.epoch == ts.epoch {
 		var missed []*message
 		if missed, ok = ts.history.after(r.since, ts.q.seq, now); ok {
@@ -66,7 +71,7 @@ func (ts *tickStream) subscribe(c *client) (welcome *message, first []*message, 
 		Recovered: recoveredField(c.resume, ok)})
 	wake = make(chan struct{}, 1)
 	ts.subs[c] = wake
-	if len(ts.subs) == 1 && !ts.closed {
+	if len(ts.subs) == 1 && !ts.closed && ts.cluster == nil {
 		ts.stop = make(chan struct{})
 		ts.ticking.Add(1)
 		go ts.run(ts.stop)
@@ -96,8 +101,12 @@ func (ts *tickStream) shutdown() {
 		close(ts.stop)
 		ts.stop = nil
 	}
+	tc := ts.cluster
 	ts.mu.Unlock()
 	ts.ticking.Wait()
+	if tc != nil {
+		tc.close()
+	}
 }
 
 func (ts *tickStream) run(stop chan struct{}) {

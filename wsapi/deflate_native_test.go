@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/go-wsapi/wsapi/wsapi"
+	"github.com/go-wsapi/wsapi/wsapitest"
 )
 
 // TestDeflateOnTheWire checks what the native client compresses when the
@@ -82,7 +83,7 @@ func TestDeflateOnTheWireInterop(t *testing.T) {
 				missingServer(t, tc.server)
 			}
 			id := fmt.Sprintf("wire-%08x", rand.Uint32())
-			base := "ws" + strings.TrimPrefix(e.interop[tc.server], "http")
+			base := wsapitest.WebSocketURL(e.interop[tc.server])
 			ws, err := wsapi.New(base + "/echo?wire=1&id=" + id)
 			if err != nil {
 				t.Fatal(err)

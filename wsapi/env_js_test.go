@@ -30,6 +30,12 @@ func startEnv() (env, func(), error) {
 	case want == "on" && !got, want == "off" && got:
 		return e, nil, fmt.Errorf("WSAPI_JS_HELPER=%s, but the JS helper is in use: %t", want, got)
 	}
+	// Where the helper is in use, messages are sent through its sinks:
+	// a runtime whose CopyBytesToJS does not reach them would pass the
+	// suite on the slower path, unseen.
+	if wsapi.UsesJSHelper() && !wsapi.UsesSinks() {
+		return e, nil, fmt.Errorf("the JS helper is in use, but CopyBytesToJS does not reach its sinks on %s", e.runtime)
+	}
 	return e, func() {}, nil
 }
 

@@ -25,10 +25,7 @@ import (
 // sends every message back); in a browser, the same client code runs
 // against a server elsewhere.
 
-func echoServer() (url string, stop func()) {
-	s := httptest.NewServer(convtest.Handler())
-	return "ws" + strings.TrimPrefix(s.URL, "http") + "/echo", s.Close
-}
+func echoServer() (url string, stop func()) { return convtest.Start("/echo") }
 
 // The browser's way: handlers, set right after New, run one at a time on
 // the socket's own goroutine; Done tells when the close event has run.

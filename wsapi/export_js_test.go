@@ -5,7 +5,7 @@ package wsapi
 // UsesJSHelper reports whether sockets move their messages through the
 // JavaScript helper (jsFastPath), which a page whose Content-Security-Policy
 // forbids eval does not allow.
-func UsesJSHelper() bool { return !newFastPath().IsUndefined() }
+func UsesJSHelper() bool { return !newFastPath().make.IsUndefined() }
 
 // TaskPosterOpen reports whether the socket holds an open MessageChannel
 // for WaitBufferedAmount's quick looks.
@@ -21,3 +21,8 @@ func TaskPosterOpen(ws *WebSocket) bool {
 	defer p.mu.Unlock()
 	return !p.dead && !p.port.IsUndefined()
 }
+
+// UsesSinks reports whether sockets send through the helper's sinks
+// (CopyBytesToJS into a Sink, see messagehelper.js) rather than by calling
+// send themselves.
+func UsesSinks() bool { return UsesJSHelper() && newFastPath().sinks }

@@ -97,3 +97,97 @@ func activePorts() int {
 	}
 	return n
 }
+
+// TestSendCopiesAtOnce: a sink sends Go's bytes from a view of Go's
+// memory, which the runtime's send must copy before it returns, as
+// SendBinary promises that the caller may reuse its slice at once. Each
+// buffer is overwritten right after its send, the large ones too, and
+// the echoes must still be what was sent, in order. (TestTextKeepsBOM
+// covers text that starts with U+FEFF, which Node drops on receipt.)
+func TestSendCopiesAtOnce(t *testing.T) {
+	e := scenarioEnv(t)
+	ws, err := wsapi.New(e.wsBase() + "/echo?id=send-copies-" + e.runtime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sizes := []int{1, 16, 1000, 20 << 10, 300 << 10}
+	got := make(chan []byte, len(sizes)+1)
+	ws.SetHandlers(wsapi.Handlers{
+		Open: func() {
+			buf := make([]byte, 300<<10)
+			for i, n := range sizes {
+				for j := range buf[:n] {
+					buf[j] = byte(i + j)
+				}
+				ws.SendBinary(buf[:n])
+				clear(buf) // the caller's to reuse, at once
+				ws.SendText(strings.Repeat("é", i))
+			}
+		},
+		Message: func(m wsapi.MessageEvent) { got <- m.Data },
+	})
+	defer ws.Close()
+	for i, n := range sizes {
+		for _, kind := range []string{"binary", "text"} {
+			var b []byte
+			select {
+			case b = <-got:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("no echo of the %s message %d", kind, i)
+			}
+			if kind == "text" {
+				if want := strings.Repeat("é", i); string(b) != want {
+					t.Errorf("text echo %d: %q, want %q", i, b, want)
+				}
+				continue
+			}
+			if len(b) != n {
+				t.Fatalf("binary echo %d: %d bytes, want %d", i, len(b), n)
+			}
+			for j := range b {
+				if b[j] != byte(i+j) {
+					t.Fatalf("binary echo %d: byte %d is %d, want %d: the send read the buffer after it returned", i, j, b[j], byte(i+j))
+				}
+			}
+		}
+	}
+}
+
+// TestHelperBurstAfterRoundTrips: after a run of single round trips, in
+// which the helper posts its gathering task after ever fewer messages, a
+// burst still arrives whole and in order, and so do round trips after it.
+func TestHelperBurstAfterRoundTrips(t *testing.T) {
+	e := scenarioEnv(t)
+	ws, err := wsapi.New(e.wsBase() + "/echo?id=burst-after-rt-" + e.runtime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 100)
+	ws.SetHandlers(wsapi.Handlers{
+		Open:    func() { got <- "open" },
+		Message: func(m wsapi.MessageEvent) { got <- m.Text() },
+	})
+	defer ws.Close()
+	next := func(want string) {
+		t.Helper()
+		select {
+		case s := <-got:
+			if s != want {
+				t.Fatalf("got %q, want %q", s, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no %q", want)
+		}
+	}
+	next("open")
+	for round, n := range []int{1, 50, 1} {
+		for i := range 200 / n {
+			for j := range n {
+				ws.SendText(fmt.Sprint(round, i, j))
+			}
+			for j := range n {
+				next(fmt.Sprint(round, i, j))
+			}
+		}
+	}
+}

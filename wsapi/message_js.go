@@ -11,7 +11,7 @@ import (
 	"github.com/hack-pad/safejs"
 )
 
-// fastBufSize is the size of each of the helper's buffers: messages that
+// fastBufSize is the size of the helper's receive buffer: messages that
 // fit cross without a js.Value, larger ones with one.
 const fastBufSize = 16 << 10
 
@@ -19,36 +19,77 @@ const fastBufSize = 16 << 10
 // 2 binary) and its length, uint32 little-endian.
 const recHeader = 5
 
-// jsFastPath makes a socket's helper. It sets the socket's four handlers:
-// onmessage appends e.data to rbuf (UTF-8 for text) after a header of
-// recHeader bytes and calls deliver(used), with the bytes of rbuf used, at
-// once for the first message since the helper's last task and in that task
-// for those after it; a message that does not fit in rbuf goes on its own,
-// as deliver(kind, n, bytes), after those before it. onerror and onclose
-// deliver what rbuf holds before they call their Go function, so that the
-// order stays the browser's. It returns the buffers, the two send
-// functions and detach. None of them throws: send only throws while
-// CONNECTING, which Send checks first, and a throw would be a panic in Go.
+// jsFastPath makes the helper (messagehelper.js, the body of a function
+// made with the Function constructor), which returns make, a function of
+// (ws, deliver, size, onopen, onerror, onclose) that sets the socket's four
+// handlers and returns rbuf, two sinks and detach. Its explanations are
+// here, not in it: its text is in every browser build.
+//
+// Receiving: onmessage appends e.data to rbuf (UTF-8 for text) after a
+// header of recHeader bytes and calls deliver(used), with the bytes of rbuf
+// used; a message that does not fit goes on its own, as deliver(kind, n,
+// bytes), after those before it. The first message since the helper's
+// last task goes at once; a task posted after it (through after: the
+// browser's scheduler.postTask, else Node's setImmediate, else a
+// MessageChannel, whose port stop closes, as an open one keeps Node
+// running) gathers those that come before it runs, after the sends of the
+// handlers just run, into one call. A posted task costs about what a call
+// into Go saves, so while the tasks find nothing to gather (one message in
+// flight, each answered before the next comes) they are posted after ever
+// fewer first messages (skip, backoff), down to one in maxSkip + 1; one
+// that gathers a burst brings them back after every first message. onerror
+// and onclose deliver what rbuf holds before they call their Go function,
+// so that the order stays the browser's.
+//
+// Sending: a Sink is a Uint8Array that syscall/js's CopyBytesToJS(dst,
+// src) hands its bytes to. CopyBytesToJS checks that dst is a Uint8Array,
+// passes dst.set a view of src in Go's memory, as long as dst.length
+// allows, and returns that length; a Sink is as long as any message, and
+// its set sends what it is given, there and then. A message costs one call
+// into JavaScript, with no js.Value and no copy in Go (a send function
+// called after a copy into a buffer of the helper's cost two), and goes out
+// at once, in order with every other: bufferedAmount and Close see it as
+// the browser would. The browser's send copies the bytes before it
+// returns; Node's (undici) keeps the view and reads its byteLength again
+// when the write completes, which a view of Go's memory reads as 0 once
+// that memory grew (growing detaches the old buffer), and bufferedAmount
+// would never fall: there (keepsViews) the binary sink sends a copy. The
+// probe is a sink that tells whether this runtime's CopyBytesToJS behaves
+// so (wasm_exec.js comes with the Go release); where it does not, sendText
+// calls send itself. None of the helper's functions throws: send only
+// throws while CONNECTING, which Send checks first, and a throw would
+// unwind through Go's frames.
 var jsFastPath, _ = safejs.Global().Get("Function")
 
 //go:embed messagehelper.js
 var jsFastPathSource string
 
-// newFastPath returns the helper factory, made once, or undefined when
-// the page forbids making it.
-var newFastPath = sync.OnceValue(func() js.Value {
+// fastPath is the helper's make, and whether its sinks work here.
+type fastPath struct {
+	make  js.Value
+	sinks bool
+}
+
+// newFastPath returns the helper, made once; make is undefined when the
+// page forbids making it.
+var newFastPath = sync.OnceValue(func() (p fastPath) {
+	p.make = js.Undefined()
 	if jsFastPath.Type() != safejs.TypeFunction {
-		return js.Undefined()
+		return p
 	}
 	f, err := jsFastPath.New(jsFastPathSource)
 	if err != nil {
-		return js.Undefined()
+		return p
 	}
 	h, err := f.Invoke()
 	if err != nil {
-		return js.Undefined()
+		return p
 	}
-	return safejs.Unsafe(h)
+	p.make = safejs.Unsafe(h)
+	defer func() { recover() }() // a CopyBytesToJS that refuses the probe: no sinks
+	js.CopyBytesToJS(p.make.Get("probe"), []byte("ok"))
+	p.sinks = p.make.Call("sinks", 2).Bool()
+	return p
 })
 
 // attach sets the socket's handlers through the helper, onopen, onerror
@@ -63,15 +104,19 @@ func (t *jsTransport) attach() (ok bool) {
 			ok = false
 		}
 	}()
-	h := newFastPath()
+	p := newFastPath()
+	h := p.make
 	if h.Type() != js.TypeFunction {
 		return false
 	}
 	t.onMessage = js.FuncOf(t.deliver)
 	o := h.Invoke(safejs.Unsafe(t.js), t.onMessage, fastBufSize,
 		safejs.Unsafe(t.funcs[0].Value()), safejs.Unsafe(t.funcs[1].Value()), safejs.Unsafe(t.funcs[2].Value()))
-	t.rbuf, t.sbuf = o.Get("rbuf"), o.Get("sbuf")
-	t.jsSendText, t.jsSendBin = o.Get("sendText"), o.Get("sendBinary")
+	t.rbuf = o.Get("rbuf")
+	if p.sinks {
+		t.textSink, t.binarySink = o.Get("textSink"), o.Get("binarySink")
+		t.sinks = true
+	}
 	t.detach = o.Get("detach")
 	t.fast = true
 	return true
@@ -127,18 +172,22 @@ func (t *jsTransport) onMessageEvent(ev safejs.Value) {
 	t.ws.emitMessage(Binary, b)
 }
 
+// sendText and sendBinary hand the message to one of the helper's sinks
+// (see jsFastPath): one call into JavaScript, in which the browser's send
+// runs. Without the helper, or where CopyBytesToJS does not reach a sink,
+// they call send themselves.
 func (t *jsTransport) sendText(s string) {
-	if !t.fast || len(s) > fastBufSize {
-		t.js.Call("send", jsString(s))
+	if t.sinks {
+		// CopyBytesToJS only reads the string's bytes.
+		js.CopyBytesToJS(t.textSink, unsafe.Slice(unsafe.StringData(s), len(s)))
 		return
 	}
-	// CopyBytesToJS only reads the string's bytes.
-	t.sendSmall(t.jsSendText, unsafe.Slice(unsafe.StringData(s), len(s)))
+	t.js.Call("send", jsString(s))
 }
 
 func (t *jsTransport) sendBinary(data []byte) {
-	if t.fast && len(data) <= fastBufSize {
-		t.sendSmall(t.jsSendBin, data)
+	if t.sinks {
+		js.CopyBytesToJS(t.binarySink, data)
 		return
 	}
 	buf, err := uint8Array.New(len(data))
@@ -147,15 +196,6 @@ func (t *jsTransport) sendBinary(data []byte) {
 	}
 	safejs.CopyBytesToJS(buf, data)
 	t.js.Call("send", buf)
-}
-
-// sendSmall copies b into the helper's sbuf and has send take it from
-// there: no js.Value, and two calls across the boundary.
-func (t *jsTransport) sendSmall(send js.Value, b []byte) {
-	t.sendMu.Lock()
-	defer t.sendMu.Unlock()
-	js.CopyBytesToJS(t.sbuf, b)
-	send.Invoke(len(b))
 }
 
 // jsString returns s for a JS call. syscall/js makes its JS strings with a

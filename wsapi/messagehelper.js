@@ -1,16 +1,8 @@
-// The message helper of wsapi's browser backend (message_js.go), made once
-// with the Function constructor, so that a message crosses between
-// JavaScript and Go with no js.Value. Its body returns a function of
-// (ws, deliver, size, onopen, onerror, onclose) that sets the socket's four
-// handlers; jsFastPath in message_js.go documents what each does. It is
-// the body of a function, not a module: it ends with a return.
+// wsapi's message helper: see jsFastPath in message_js.go, which explains
+// each part. This text is embedded in every browser build: keep it short.
 "use strict";
 const enc = new TextEncoder(), dec = new TextDecoder("utf-8", { ignoreBOM: true });
-// after(f) returns [post, stop]: post runs f in a task of its own, after
-// those already queued (the browser's scheduler.postTask, else Node's
-// setImmediate, else a MessageChannel), and stop frees what post needs. A
-// port with a listener lives as long as the channel is open, and keeps
-// Node running: stop closes it.
+// after(f) returns [post, stop]: post runs f in a task of its own.
 const after = (f) => {
 	if (typeof scheduler === "object" && scheduler && typeof scheduler.postTask === "function") {
 		return [() => { scheduler.postTask(f); }, () => {}];
@@ -22,10 +14,21 @@ const after = (f) => {
 	mc.port1.onmessage = f;
 	return [() => { mc.port2.postMessage(0); }, () => { mc.port1.close(); }];
 };
-return function (ws, deliver, size, onopen, onerror, onclose) {
-	const rbuf = new Uint8Array(size), sbuf = new Uint8Array(size);
+// CopyBytesToJS(sink, b) hands take a view of b in Go's memory.
+class Sink extends Uint8Array {
+	constructor(take) { super(0); this.take = take; }
+	get length() { return 0x7fffffff; }
+	set(src) { try { this.take(src); } catch {} }
+}
+let probed = 0;
+const probe = new Sink((src) => { probed = src.length; });
+const keepsViews = typeof process === "object" && process !== null &&
+	typeof process.versions === "object" && process.versions !== null && !!process.versions.node;
+const maxSkip = 63;
+const make = function (ws, deliver, size, onopen, onerror, onclose) {
+	const rbuf = new Uint8Array(size);
 	const view = new DataView(rbuf.buffer);
-	let used = 0, waiting = false, dead = false;
+	let used = 0, waiting = false, dead = false, skip = 0, backoff = 0;
 	const flush = () => {
 		if (used > 0 && !dead) {
 			const n = used;
@@ -33,7 +36,12 @@ return function (ws, deliver, size, onopen, onerror, onclose) {
 			deliver(n);
 		}
 	};
-	const task = () => { waiting = false; flush(); };
+	const task = () => {
+		waiting = false;
+		backoff = used > 0 ? 0 : Math.min(2 * backoff + 1, maxSkip);
+		skip = backoff;
+		flush();
+	};
 	const [later, stop] = after(task);
 	const put = (kind, d, b) => {
 		const at = used + 5;
@@ -67,19 +75,25 @@ return function (ws, deliver, size, onopen, onerror, onclose) {
 			}
 		}
 		if (!waiting) {
-			waiting = true;
 			flush();
-			later(); // after the send that the handler may have made
+			if (skip > 0) {
+				skip--;
+			} else {
+				waiting = true;
+				later(); // after the sends of the handlers just run
+			}
 		}
 	};
 	ws.onopen = onopen;
 	ws.onerror = (e) => { flush(); onerror(e); };
 	ws.onclose = (e) => { flush(); onclose(e); };
-	const send = (x) => { try { ws.send(x); } catch {} };
 	return {
-		rbuf, sbuf,
-		sendText(n) { send(dec.decode(sbuf.subarray(0, n))); },
-		sendBinary(n) { send(sbuf.slice(0, n)); },
+		rbuf,
+		textSink: new Sink((src) => { ws.send(dec.decode(src)); }),
+		binarySink: new Sink((src) => { ws.send(keepsViews ? src.slice() : src); }),
 		detach() { dead = true; used = 0; stop(); },
 	};
 };
+make.probe = probe;
+make.sinks = (n) => probed === n;
+return make;

@@ -23,6 +23,7 @@ import (
 	"github.com/go-wsapi/wsapi/internal/protocoltest"
 	"github.com/go-wsapi/wsapi/internal/wstest"
 	"github.com/go-wsapi/wsapi/wsapi"
+	"github.com/go-wsapi/wsapi/wsapitest"
 )
 
 // The mirror image of the server's protocol table (server/protocol_test.go):
@@ -258,7 +259,7 @@ func playClient(s *rawServer, c protocoltest.Case) protocolTrace {
 		},
 		Error: func(error) { add("error") },
 		Close: func(e wsapi.CloseEvent) {
-			add(fmt.Sprintf("close %d clean=%t reason=%s", e.Code, e.WasClean, jsonQuote(e.Reason)))
+			add(fmt.Sprintf("close %d clean=%t reason=%s", e.Code, e.WasClean, protocoltest.JSString(e.Reason)))
 		},
 	})
 	select {
@@ -274,15 +275,6 @@ func playClient(s *rawServer, c protocoltest.Case) protocolTrace {
 	mu.Lock()
 	defer mu.Unlock()
 	return protocolTrace{Events: slices.Clone(events), Server: server}
-}
-
-// jsonQuote quotes s as JavaScript's JSON.stringify does.
-func jsonQuote(s string) string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(s)
-	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // rawServer plays the cases as a server: /p/<case ID>?run=<run ID>. For the
@@ -307,7 +299,7 @@ func startRawServer(t *testing.T) *rawServer {
 		s.ids = append(s.ids, c.ID)
 	}
 	s.http = httptest.NewServer(s)
-	s.ws = "ws" + strings.TrimPrefix(s.http.URL, "http")
+	s.ws = wsapitest.WebSocketURL(s.http.URL)
 	t.Cleanup(func() {
 		s.http.Close()
 		s.conns.Wait()

@@ -1,7 +1,6 @@
 package wsapi_test
 
 import (
-	"bytes"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -16,7 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-wsapi/wsapi/internal/protocoltest"
 	"github.com/go-wsapi/wsapi/wsapi"
+	"github.com/go-wsapi/wsapi/wsapitest"
 )
 
 // The scenarios and the traces Chrome's own WebSocket left when it ran them,
@@ -199,7 +200,7 @@ type env struct {
 	interop map[string]string
 }
 
-func (e env) wsBase() string { return "ws" + strings.TrimPrefix(e.server, "http") }
+func (e env) wsBase() string { return wsapitest.WebSocketURL(e.server) }
 
 func (e env) urlFor(sc scenario, id string) string {
 	if sc.Absolute {
@@ -236,7 +237,7 @@ func runScenario(sc scenario, e env) []string {
 		}
 	}
 	ws.OnOpen(func() {
-		r.add(fmt.Sprintf("open protocol=%s extensions=%s", jsString(ws.Protocol()), jsString(ws.Extensions())))
+		r.add(fmt.Sprintf("open protocol=%s extensions=%s", protocoltest.JSString(ws.Protocol()), protocoltest.JSString(ws.Extensions())))
 		r.actions("open")
 	})
 	ws.OnMessage(func(m wsapi.MessageEvent) {
@@ -269,7 +270,7 @@ func runScenario(sc scenario, e env) []string {
 			}
 			r.add(fmt.Sprintf("messages %d %s bytes=%d", r.count, kind, r.bytes))
 		}
-		r.add(fmt.Sprintf("close %d %s clean=%t", ce.Code, jsString(ce.Reason), ce.WasClean))
+		r.add(fmt.Sprintf("close %d %s clean=%t", ce.Code, protocoltest.JSString(ce.Reason), ce.WasClean))
 		r.actions("close")
 	})
 	select {
@@ -355,7 +356,7 @@ func (r *runner) act(a action) string {
 		}
 		return "spin " + strconv.Itoa(a.num(1))
 	case "protocol":
-		return "protocol " + jsString(ws.Protocol())
+		return "protocol " + protocoltest.JSString(ws.Protocol())
 	}
 	return fmt.Sprintf("unknown action %v", a)
 }
@@ -399,7 +400,7 @@ func messageLine(m wsapi.MessageEvent) string {
 		if len(m.Data) > quoteLimit {
 			return fmt.Sprintf("message text %d fnv=%s", len(m.Data), fnv32a(m.Data))
 		}
-		return fmt.Sprintf("message text %d %s", len(m.Data), jsString(m.Text()))
+		return fmt.Sprintf("message text %d %s", len(m.Data), protocoltest.JSString(m.Text()))
 	}
 	return fmt.Sprintf("message binary %d fnv=%s", len(m.Data), fnv32a(m.Data))
 }
@@ -408,22 +409,13 @@ func reasonText(r string) string {
 	if len(r) > quoteLimit {
 		return fmt.Sprintf("<%d bytes>", len(r))
 	}
-	return jsString(r)
+	return protocoltest.JSString(r)
 }
 
 func fnv32a(b []byte) string {
 	h := fnv.New32a()
 	h.Write(b)
 	return fmt.Sprintf("%08x", h.Sum32())
-}
-
-// jsString quotes s as JSON.stringify does.
-func jsString(s string) string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(s)
-	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // domName is the name of the DOMException a JS call would have thrown, or

@@ -287,3 +287,17 @@ func asciiLower(s string) string {
 	}
 	return string(b)
 }
+
+// withoutUserinfo removes "user:pass@" from a URL as parseURL serializes
+// it, where an "@" of the credentials is percent-encoded.
+func withoutUserinfo(u string) string {
+	scheme, rest, _ := strings.Cut(u, "://")
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
+		rest = rest[at+1:]
+	}
+	return scheme + "://" + rest
+}

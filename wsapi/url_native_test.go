@@ -63,3 +63,16 @@ func TestParseURLChrome(t *testing.T) {
 		}
 	}
 }
+
+func TestWithoutUserinfo(t *testing.T) {
+	for in, want := range map[string]string{
+		"ws://user:secret@host:1/p?q=a@b#f": "ws://host:1/p?q=a@b#f",
+		"wss://u%40x@host/":                 "wss://host/",
+		"ws://host/a@b":                     "ws://host/a@b",
+		"ws://host":                         "ws://host",
+	} {
+		if got := withoutUserinfo(in); got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+}

@@ -18,31 +18,34 @@ import (
 // socket's own goroutine does the rest.
 //
 // Messages, both ways, go through a small JavaScript helper (see
-// jsFastPath) and two byte buffers of its own, so that a message costs no
-// js.Value: in Go on wasm each one that holds a JS object or string gets a
-// finalizer, and runtime.addspecial, which records it, walks the list of
-// those of its memory span. Entering Go from JavaScript is the other large
-// cost (syscall/js reads the call's event, this and arguments one property
-// at a time, then the scheduler switches goroutines twice), so the helper
-// enters Go once for all the messages the browser dispatches in one task:
-// the first at once, as the browser fires it, and those that follow it in
-// the same task together, in a task of their own right after it.
+// jsFastPath) so that a message costs no js.Value: in Go on wasm each one
+// that holds a JS object or string gets a finalizer, and
+// runtime.addspecial, which records it, walks the list of those of its
+// memory span. Received messages come through a byte buffer of the
+// helper's; a sent one is one CopyBytesToJS into one of its sinks, which
+// sends it there and then (see sendText). Entering Go from JavaScript is
+// the other large cost (syscall/js reads the call's event, this and
+// arguments one property at a time, then the scheduler switches goroutines
+// twice), so the helper enters Go once for all the messages the browser
+// dispatches in a burst: the first at once, as the browser fires it, and
+// those that follow it before a task posted after it runs, together.
 type jsTransport struct {
 	ws    *WebSocket
 	js    safejs.Value
 	funcs []safejs.Func
 
-	onMessage  js.Func    // deliver(used) or deliver(kind, n, bytes), called by the helper
-	rbuf, sbuf js.Value   // the helper's receive and send buffers
-	detach     js.Value   // detach(): the helper calls Go no more
-	jsSendText js.Value   // sendText(n): send sbuf[:n] as text
-	jsSendBin  js.Value   // sendBinary(n): send a copy of sbuf[:n]
-	sendMu     sync.Mutex // holds sbuf from the copy to the send
-	fast       bool       // the helper is in place
+	onMessage  js.Func  // deliver(used) or deliver(kind, n, bytes), called by the helper
+	rbuf       js.Value // the helper's receive buffer
+	detach     js.Value // detach(): the helper calls Go no more
+	textSink   js.Value // CopyBytesToJS(textSink, b) sends b as text
+	binarySink js.Value // CopyBytesToJS(binarySink, b) sends b as binary
+	fast       bool     // the helper is in place
+	sinks      bool     // and its sinks work here
 
-	tasks     *taskPoster // WaitBufferedAmount's quick looks, on sendMu; see drained
+	sendMu    sync.Mutex  // guards the three below
+	tasks     *taskPoster // WaitBufferedAmount's quick looks; see drained
 	stopTasks func()      // tasks.stop, set with tasks
-	released  bool        // release ran: no poster may be made, on sendMu
+	released  bool        // release ran: no poster may be made
 }
 
 // The two JS classes the backend constructs, looked up once.

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -125,20 +124,6 @@ func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
 	// into an Authorization header. URL() keeps them, as ws.url does.
 	go t.run(ctx, withoutUserinfo(u), dopts)
 	return t, nil
-}
-
-// withoutUserinfo removes "user:pass@" from a URL as parseURL serializes
-// it, where an "@" of the credentials is percent-encoded.
-func withoutUserinfo(u string) string {
-	scheme, rest, _ := strings.Cut(u, "://")
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		end = len(rest)
-	}
-	if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
-		rest = rest[at+1:]
-	}
-	return scheme + "://" + rest
 }
 
 // run connects, and starts the goroutine that reads the connection.

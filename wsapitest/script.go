@@ -1,7 +1,5 @@
 package wsapitest
 
-import "strings"
-
 // Script says what a test server made by Handler does on each connection,
 // the same whichever runtime the client runs in: it sends Send, then
 // echoes (Echo) or closes with CloseCode.
@@ -25,12 +23,3 @@ type Script struct {
 
 // Echo is the script of an echo server.
 var Echo = Script{Echo: true}
-
-// WebSocketURL turns the http:// or https:// URL of a test server, such
-// as httptest.Server.URL, into the ws:// or wss:// URL of the same server.
-func WebSocketURL(httpURL string) string {
-	if rest, ok := strings.CutPrefix(httpURL, "http"); ok {
-		return "ws" + rest
-	}
-	return httpURL
-}

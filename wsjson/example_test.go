@@ -5,8 +5,6 @@ package wsjson_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
-	"strings"
 
 	"github.com/go-wsapi/wsapi/internal/convtest"
 	"github.com/go-wsapi/wsapi/wsapi"
@@ -21,10 +19,7 @@ import (
 //
 // The server's /echo sends every message back.
 
-func echoURL() (string, func()) {
-	s := httptest.NewServer(convtest.Handler())
-	return "ws" + strings.TrimPrefix(s.URL, "http") + "/echo", s.Close
-}
+func echoURL() (string, func()) { return convtest.Start("/echo") }
 
 type greeting struct {
 	From string `json:"from"`

@@ -200,14 +200,7 @@ func TestBadInput(t *testing.T) {
 	if _, err := wsnet.New(nil, nil); err == nil || !strings.Contains(err.Error(), "nil *wsapi.WebSocket") {
 		t.Errorf("New(nil) = %v, want an error naming the nil socket", err)
 	}
-	ws, err := wsapi.New("ws://127.0.0.1:1/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		ws.Close()
-		<-ws.Done()
-	}()
+	ws := convtest.Unopened(t)
 	if _, err := wsnet.New(ws, &wsnet.Options{MaxBuffered: -1}); err == nil || !strings.Contains(err.Error(), "-1") {
 		t.Errorf("New(MaxBuffered: -1) = %v, want an error naming -1", err)
 	}

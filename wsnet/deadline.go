@@ -11,10 +11,11 @@ import (
 // the deadline cancels when it passes, however often it is moved, and that
 // Close cancels too.
 type deadline struct {
-	mu     sync.Mutex
-	at     time.Time
-	timer  *time.Timer
-	cancel context.CancelFunc // the operation in progress; nil when none
+	mu          sync.Mutex
+	at          time.Time
+	timer       *time.Timer
+	cancel      context.CancelFunc // the operation in progress; nil when none
+	interrupted bool               // Close was called: every later operation starts cancelled
 }
 
 // start returns the context of an operation and the func that ends it.
@@ -23,6 +24,12 @@ func (d *deadline) start() (context.Context, func()) {
 	d.mu.Lock()
 	d.cancel = cancel
 	d.armLocked()
+	if d.interrupted {
+		// A Close that came between the caller's closed check and here
+		// found no operation to cancel: this one must not wait for the
+		// closing handshake either.
+		cancel()
+	}
 	d.mu.Unlock()
 	return ctx, func() {
 		d.mu.Lock()
@@ -40,9 +47,11 @@ func (d *deadline) set(t time.Time) {
 	d.mu.Unlock()
 }
 
-// interrupt cancels the operation in progress, for Close.
+// interrupt cancels the operation in progress and every later one, for
+// Close.
 func (d *deadline) interrupt() {
 	d.mu.Lock()
+	d.interrupted = true
 	if d.cancel != nil {
 		d.cancel()
 	}

@@ -5,9 +5,7 @@ package wsnet_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"net/rpc"
-	"strings"
 
 	"github.com/go-wsapi/wsapi/internal/convtest"
 	"github.com/go-wsapi/wsapi/wsapi"
@@ -25,9 +23,8 @@ import (
 // A Conn carries a stream protocol, here net/rpc, in binary messages; the
 // same code runs in the browser.
 func ExampleNew() {
-	s := httptest.NewServer(convtest.Handler())
-	defer s.Close()
-	url := "ws" + strings.TrimPrefix(s.URL, "http") + "/rpc"
+	url, stop := convtest.Start("/rpc")
+	defer stop()
 
 	ws, err := wsapi.Dial(context.Background(), url, nil)
 	if err != nil {

@@ -5,8 +5,6 @@ package wsread_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
-	"strings"
 
 	"github.com/go-wsapi/wsapi/internal/convtest"
 	"github.com/go-wsapi/wsapi/wsapi"
@@ -23,9 +21,8 @@ import (
 // Read returns the messages one call at a time, then how the socket
 // closed.
 func ExampleReader_Read() {
-	s := httptest.NewServer(convtest.Handler())
-	defer s.Close()
-	url := "ws" + strings.TrimPrefix(s.URL, "http") + "/push?n=3&code=1000&reason=bye"
+	url, stop := convtest.Start("/push?n=3&code=1000&reason=bye")
+	defer stop()
 
 	ws, err := wsapi.New(url)
 	if err != nil {

@@ -161,14 +161,7 @@ func TestBadInput(t *testing.T) {
 	if _, err := wsread.New(nil, nil); err == nil || !strings.Contains(err.Error(), "nil *wsapi.WebSocket") {
 		t.Errorf("New(nil) = %v, want an error naming the nil socket", err)
 	}
-	ws, err := wsapi.New("ws://127.0.0.1:1/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		ws.Close()
-		<-ws.Done()
-	}()
+	ws := convtest.Unopened(t)
 	if _, err := wsread.New(ws, &wsread.Options{Buffer: -3}); err == nil || !strings.Contains(err.Error(), "-3") {
 		t.Errorf("New(Buffer: -3) = %v, want an error naming -3", err)
 	}

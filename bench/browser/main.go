@@ -16,7 +16,9 @@
 //
 // A second object, goRawBench, has the same methods on the same WebSocket
 // class driven through syscall/js alone (raw.go): the floor that the Go
-// runtime sets under wsapi.
+// runtime sets under wsapi. A third, goCoderBench, runs them on
+// coder/websocket's own js/wasm client (coder.go), the peer a Go user
+// would pick: Write, then Read, on one goroutine.
 package main
 
 import (
@@ -39,6 +41,7 @@ type side interface {
 func main() {
 	js.Global().Set("goBench", expose(&wsapiBench{}))
 	js.Global().Set("goRawBench", expose(&rawBench{}))
+	js.Global().Set("goCoderBench", expose(&coderBench{}))
 	if ready := js.Global().Get("goBenchReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke()
 	}
@@ -150,11 +153,27 @@ func newBatchRun(n, size, depth int, send func()) *batchRun {
 
 // run sends the first depth messages and waits for the end of the batch.
 func (b *batchRun) run() error {
+	b.start()
+	return <-b.done
+}
+
+// start sends the first depth messages.
+func (b *batchRun) start() {
 	b.sent = min(b.depth, b.n)
 	for range b.sent {
 		b.send()
 	}
-	return <-b.done
+}
+
+// ended returns the batch's outcome once it has ended: for a side that
+// reads in a loop of its own rather than in a handler.
+func (b *batchRun) ended() (bool, error) {
+	select {
+	case err := <-b.done:
+		return true, err
+	default:
+		return false, nil
+	}
 }
 
 // echo counts an echo of m bytes.

@@ -73,7 +73,7 @@ func envName(flagName string) string {
 // errors are returned, not written.
 func parseConfig(args []string, getenv func(string) string, output io.Writer) (*config, error) {
 	c := &config{}
-	var origins string
+	var origins, hosts string
 	fs := flag.NewFlagSet("wsapi-demo", flag.ContinueOnError)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080",
 		"listen on `host:port`")
@@ -85,6 +85,10 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (*
 		"wasm_exec.js `file` (default lib/wasm/wasm_exec.js in the GOROOT this command was built with)")
 	fs.StringVar(&origins, "origins", "",
 		"other origins allowed to open WebSockets: comma-separated host `patterns` (*.example.com, https://app.example.com)")
+	fs.StringVar(&hosts, "hosts", "",
+		"names browsers reach this server by, the only ones a page may name in Host (against DNS rebinding): comma-separated `patterns` (default localhost and -addr's host name; IP addresses always pass)")
+	fs.StringVar(&c.server.NATS, "nats", "",
+		"NATS server `URL` (nats://127.0.0.1:4222, with JetStream) to share the chat room and the ticks with the other servers given it (server/docs/cluster.md); none: this process alone")
 	fs.Int64Var(&c.server.ReadLimit, "read-limit", server.DefaultReadLimit,
 		"largest message a client may send, in `bytes`; a larger one closes with 1009")
 	fs.IntVar(&c.server.SendQueue, "send-queue", server.DefaultSendQueue,
@@ -139,6 +143,11 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (*
 	for o := range strings.SplitSeq(origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			c.server.AllowedOrigins = append(c.server.AllowedOrigins, o)
+		}
+	}
+	for h := range strings.SplitSeq(hosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			c.server.AllowedHosts = append(c.server.AllowedHosts, h)
 		}
 	}
 	if (c.tlsCert == "") != (c.tlsKey == "") {
@@ -199,7 +208,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // serve runs the server until ctx ends, then shuts it down within
 // cfg.shutdownTimeout.
 func serve(ctx context.Context, cfg *config, stdout io.Writer, logger *slog.Logger) error {
-	srv, err := server.New(&cfg.server)
+	opts := cfg.server
+	opts.AllowedHosts = defaultHosts(opts.AllowedHosts, cfg.addr)
+	srv, err := server.New(&opts)
 	if err != nil {
 		return err
 	}
@@ -260,6 +271,19 @@ func serve(ctx context.Context, cfg *config, stdout io.Writer, logger *slog.Logg
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// defaultHosts is -hosts, or when it is empty localhost and the host name
+// of -addr (an IP address needs no entry: it always passes).
+func defaultHosts(hosts []string, addr string) []string {
+	if len(hosts) > 0 {
+		return hosts
+	}
+	hosts = []string{"localhost"}
+	if host, _, _ := net.SplitHostPort(addr); host != "" && net.ParseIP(host) == nil && !strings.EqualFold(host, "localhost") {
+		hosts = append(hosts, host)
+	}
+	return hosts
 }
 
 // displayAddr is the host:port to print: the host as asked for (localhost

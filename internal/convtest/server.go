@@ -10,23 +10,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/rpc"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/coder/websocket"
+	"github.com/go-wsapi/wsapi/wsapitest"
 )
 
-// URL returns the base URL (ws://127.0.0.1:port) of the server named by
-// EnvVar, or of one it starts, on 127.0.0.1, and stops when the test
-// binary's TestMain calls the returned func.
-func URL() (string, func()) {
-	if u := os.Getenv(EnvVar); u != "" {
-		return u, func() {}
-	}
-	s := httptest.NewServer(Handler())
-	return "ws" + strings.TrimPrefix(s.URL, "http"), s.Close
-}
+// handler is what ServerURL serves natively.
+func handler() http.Handler { return Handler() }
 
 // Handler serves:
 //
@@ -144,4 +136,12 @@ func push(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// Start serves Handler on an httptest server on 127.0.0.1, for the
+// examples, which have no testing.TB to hand to ServerURL: it returns the
+// ws:// URL of path on it and the func that stops it.
+func Start(path string) (url string, stop func()) {
+	s := httptest.NewServer(Handler())
+	return wsapitest.WebSocketURL(s.URL) + path, s.Close
 }

@@ -17,7 +17,8 @@ package wsframe
 //     first Write of a message (TestDeflateOnTheWire,
 //     TestDeflateOnTheWireInterop).
 //
-// The native client's frame tap (wsapi/frametap_native.go):
+// The native client's frame tap (wsapi/frametap_native.go; its reads in
+// frametap_read_native.go, its writes in frametap_write_native.go):
 //   - coder reads every byte of the server through that Body's Read, in
 //     order, and an error from Read ends its reader without it answering
 //     anything (TestFrameTapRefuses, TestFrameTapStray, TestProtocolClient);

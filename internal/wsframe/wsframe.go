@@ -1,7 +1,7 @@
 // Package wsframe is the repository's one codec of RFC 6455 frame headers
 // and of the handshake's accept key. coder/websocket keeps its own codec
 // unexported, and three places here must see frames that it reads or
-// writes: the native client's frame tap (wsapi/frametap_native.go), which
+// writes: the native client's frame tap (wsapi/frametap_*native.go), which
 // checks every server frame as Chrome does before coder/websocket sees it;
 // the server's cork (server/cork.go), which must know a close frame when
 // coder/websocket writes one; and the raw frames of the tests

@@ -1,6 +1,6 @@
 //go:build !js
 
-package client
+package client_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/go-wsapi/wsapi/wasm/client"
 )
 
 // scripted starts a server whose every WebSocket endpoint sends frames, in
@@ -48,7 +49,7 @@ func scripted(t *testing.T, code websocket.StatusCode, frames ...string) string 
 		srv.Close()
 		wg.Wait()
 	})
-	base, err := BaseURL(srv.URL)
+	base, err := client.BaseURL(srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}

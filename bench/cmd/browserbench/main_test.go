@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"os/exec"
 	"strings"
@@ -40,38 +41,44 @@ func TestSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := section(res)
-	if len(s.Rows) != 6 {
-		t.Fatalf("%d rows, want 6 (3 of wsapi, 3 of raw syscall/js):\n%+v", len(s.Rows), s.Rows)
+	if len(s.Rows) != 9 {
+		t.Fatalf("%d rows, want 9 (3 of wsapi against JS, 3 against coder, 3 of raw syscall/js):\n%+v", len(s.Rows), s.Rows)
 	}
-	for _, r := range s.Rows {
-		if r.Values["raw"] <= 0 || r.Values["js"] <= 0 || (r.Pass != nil && r.Values["go"] <= 0) {
-			t.Errorf("%s: no rate: %+v", r.Name, r.Values)
+	for _, c := range res.Cases {
+		if c.JSMedian <= 0 || c.GoMedian <= 0 || c.RawMedian <= 0 || c.CoderMedian <= 0 {
+			t.Errorf("%s: a side has no rate: %+v", c.Name, c)
 		}
 	}
-	if len(res.Profiles) != 9 {
-		t.Errorf("%d profiles, want 9", len(res.Profiles))
+	if len(res.Profiles) != 12 {
+		t.Errorf("%d profiles, want 12", len(res.Profiles))
 	}
 }
 
 // TestSection checks the section's rows and notes on made-up figures: the
-// wsapi rows carry the targets, the raw rows none, and a miss says whether
-// raw syscall/js would have made it.
+// wsapi rows carry the targets, against JS and against coder, the raw rows
+// none, and a miss says whether raw syscall/js would have made it.
 func TestSection(t *testing.T) {
 	res := &result{Batches: 1, MinMs: 1, Cases: []caseResult{
-		{Name: "roundtrip16", Unit: "round trips/s", N: 8, JSMedian: 100, GoMedian: 70, RawMedian: 72},
-		{Name: "pipelined16", Unit: "messages/s", N: 8, JSMedian: 100, GoMedian: 80, RawMedian: 95},
-		{Name: "bulk1MiB", Unit: "MB/s", N: 2, JSMedian: 100, GoMedian: 85, RawMedian: 90},
+		{Name: "roundtrip16", Unit: "round trips/s", N: 8, JSMedian: 100, GoMedian: 70, RawMedian: 72, CoderMedian: 50},
+		{Name: "pipelined16", Unit: "messages/s", N: 8, JSMedian: 100, GoMedian: 80, RawMedian: 95, CoderMedian: 100},
+		{Name: "bulk1MiB", Unit: "MB/s", N: 2, JSMedian: 100, GoMedian: 86, RawMedian: 90, CoderMedian: 43},
 	}}
 	s := section(res)
-	if len(s.Rows) != 6 {
-		t.Fatalf("%d rows, want 6", len(s.Rows))
+	if len(s.Rows) != 9 {
+		t.Fatalf("%d rows, want 9", len(s.Rows))
 	}
 	for i, r := range s.Rows {
-		if (r.Pass != nil) != (i < 3) {
-			t.Errorf("row %d %q: Pass %v; only the first three (wsapi) have a target", i, r.Name, r.Pass)
+		if (r.Pass != nil) != (i < 6) {
+			t.Errorf("row %d %q: Pass %v; only the first six (wsapi) have a target", i, r.Name, r.Pass)
 		}
 	}
-	if got := s.Rows[3].Values["ratio"]; got != 0.72 {
+	if got := s.Rows[3].Values["ratio"]; got != 1.4 {
+		t.Errorf("round-trip ratio to coder %v, want 1.4", got)
+	}
+	if *s.Rows[4].Pass || !*s.Rows[5].Pass {
+		t.Errorf("against coder: pipelined (0.80×) passed or bulk (2.00×) missed: %+v", s.Rows[3:6])
+	}
+	if got := s.Rows[6].Values["ratio"]; got != 0.72 {
 		t.Errorf("raw round-trip ratio %v, want 0.72", got)
 	}
 	for _, want := range []string{
@@ -81,6 +88,13 @@ func TestSection(t *testing.T) {
 		if !strings.Contains(s.Detail, want) {
 			t.Errorf("detail lacks %q:\n%s", want, s.Detail)
 		}
+	}
+	p := profile{N: 100, Seconds: 0.5, Samples: 50, Self: [][]any{{outsideName, 40.0}, {"f", 10.0}}}
+	if got := p.busy(); math.Abs(got-1000) > 1e-6 {
+		t.Errorf("busy %v µs a message, want 1000 (a fifth of 0.5 s over 100)", got)
+	}
+	if got := paired([]float64{1, 4, 9}, []float64{2, 2, 3}, 4, 2); got != 2 {
+		t.Errorf("paired ratio of rounds 0.5, 2, 3: %v, want their median 2", got)
 	}
 	if strings.Contains(s.Detail, "bulk1MiB: wsapi") {
 		t.Errorf("detail has a note on bulk1MiB, which passed:\n%s", s.Detail)

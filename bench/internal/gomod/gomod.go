@@ -12,17 +12,20 @@ import (
 	"strings"
 )
 
-// Root is the directory of the go.mod of the current directory: the bench
+// Root is the repository's root, where the library's go.mod is: the bench
 // programs build the repository's wasm programs, so they run from inside
-// it.
+// it. The bench programs are a module of their own (bench/) in the
+// repository's workspace, so the root is the workspace's directory (go env
+// GOWORK); without a workspace, the directory of the current go.mod.
 func Root() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
+	for _, v := range []string{"GOWORK", "GOMOD"} {
+		out, err := exec.Command("go", "env", v).Output()
+		if err != nil {
+			return "", fmt.Errorf("go env %s: %w", v, err)
+		}
+		if p := strings.TrimSpace(string(out)); p != "" && p != "off" && p != os.DevNull {
+			return filepath.Dir(p), nil
+		}
 	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		return "", errors.New("not in a module: run it from the repository")
-	}
-	return filepath.Dir(gomod), nil
+	return "", errors.New("not in a module: run it from the repository")
 }

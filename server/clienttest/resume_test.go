@@ -1,6 +1,6 @@
 //go:build !js
 
-package client
+package clienttest_test
 
 import (
 	"slices"
@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-wsapi/wsapi/internal/clienttest"
 	"github.com/go-wsapi/wsapi/internal/wstest"
 	"github.com/go-wsapi/wsapi/reconnect"
+	"github.com/go-wsapi/wsapi/wasm/client"
 )
 
 // fastRetry reconnects at once, for tests.
@@ -19,25 +21,25 @@ var fastRetry = &reconnect.Options{MinDelay: time.Millisecond, MaxDelay: time.Mi
 // back, asks for what it missed, and has every event once, in order.
 func TestChatResume(t *testing.T) {
 	base := startServer(t)
-	ctx := testContext(t)
+	ctx := clienttest.Context(t)
 	p := wstest.StartCutProxy(t, strings.TrimPrefix(base, "ws://"))
 	resumed := make(chan bool, 4)
 	// Bob waits a while before he retries, so that alice's says are
 	// sent while he is away (most likely: nothing depends on it).
 	slow := &reconnect.Options{MinDelay: 300 * time.Millisecond, MaxDelay: 300 * time.Millisecond, Rand: func() float64 { return 1 }}
-	bob, err := DialChat("ws://"+p.Addr(), &ChatOptions{Nick: "bob", Reconnect: slow,
+	bob, err := client.DialChat("ws://"+p.Addr(), &client.ChatOptions{Nick: "bob", Reconnect: slow,
 		OnResume: func(ok bool) { resumed <- ok }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	closeAtEnd(t, bob)
-	alice, err := DialChat(base, &ChatOptions{Nick: "alice"})
+	clienttest.CloseAtEnd(t, bob)
+	alice, err := client.DialChat(base, &client.ChatOptions{Nick: "alice"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	closeAtEnd(t, alice)
+	clienttest.CloseAtEnd(t, alice)
 	// Bob sees alice join (with his own join, or after it).
-	if _, err := bob.Wait(ctx, func(s ChatState) bool {
+	if _, err := bob.Wait(ctx, func(s client.ChatState) bool {
 		return len(s.Events) > 0 && slices.Contains(s.Events[len(s.Events)-1].Nicks, "alice")
 	}); err != nil {
 		t.Fatal(err)
@@ -50,11 +52,11 @@ func TestChatResume(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := alice.Wait(ctx, func(s ChatState) bool { return s.Pending == 0 }); err != nil {
+	if _, err := alice.Wait(ctx, func(s client.ChatState) bool { return s.Pending == 0 }); err != nil {
 		t.Fatal(err)
 	}
-	st, err := bob.Wait(ctx, func(s ChatState) bool {
-		return s.Opens == 2 && slices.ContainsFunc(s.Events, func(e ChatEvent) bool { return e.Text == "three" })
+	st, err := bob.Wait(ctx, func(s client.ChatState) bool {
+		return s.Opens == 2 && slices.ContainsFunc(s.Events, func(e client.ChatEvent) bool { return e.Text == "three" })
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +69,7 @@ func TestChatResume(t *testing.T) {
 		if i > 0 && e.Seq != st.Events[i-1].Seq+1 {
 			t.Errorf("events %v: seq %d after %d", st.Events, e.Seq, st.Events[i-1].Seq)
 		}
-		if e.Type == Say {
+		if e.Type == client.Say {
 			says = append(says, e.Text)
 		}
 	}
@@ -80,16 +82,16 @@ func TestChatResume(t *testing.T) {
 // client says it could not recover, and goes on.
 func TestChatResumeRestart(t *testing.T) {
 	base := startServer(t)
-	ctx := testContext(t)
+	ctx := clienttest.Context(t)
 	p := wstest.StartCutProxy(t, strings.TrimPrefix(base, "ws://"))
 	resumed := make(chan bool, 4)
-	c, err := DialChat("ws://"+p.Addr(), &ChatOptions{Nick: "bob", Reconnect: fastRetry,
+	c, err := client.DialChat("ws://"+p.Addr(), &client.ChatOptions{Nick: "bob", Reconnect: fastRetry,
 		OnResume: func(ok bool) { resumed <- ok }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	closeAtEnd(t, c)
-	st, err := c.Wait(ctx, func(s ChatState) bool { return s.Welcomed })
+	clienttest.CloseAtEnd(t, c)
+	st, err := c.Wait(ctx, func(s client.ChatState) bool { return s.Welcomed })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +100,7 @@ func TestChatResumeRestart(t *testing.T) {
 	base2 := startServer(t)
 	p.Retarget(strings.TrimPrefix(base2, "ws://"))
 	p.Cut()
-	st, err = c.Wait(ctx, func(s ChatState) bool { return s.Opens == 2 && s.Welcomed })
+	st, err = c.Wait(ctx, func(s client.ChatState) bool { return s.Opens == 2 && s.Welcomed })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,6 @@
 //go:build !js
 
-package client
+package clienttest_test
 
 import (
 	"context"
@@ -11,18 +11,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-wsapi/wsapi/internal/clienttest"
 	"github.com/go-wsapi/wsapi/server"
+	"github.com/go-wsapi/wsapi/wasm/client"
 )
 
 // startServer starts the real server on 127.0.0.1, with quotes every 10ms,
 // and returns its ws:// URL. The page's files are stand-ins: these tests
 // only use the sockets.
 func startServer(t *testing.T) string {
-	base, _ := startServerWith(t)
+	base, _, _ := startServerNATS(t, "")
 	return base
 }
 
 func startServerWith(t *testing.T) (string, *server.Server) {
+	base, s, _ := startServerNATS(t, "")
+	return base, s
+}
+
+// startServerNATS is startServer as a server of the cluster of natsURL
+// (alone if ""), and returns its httptest.Server too, for a test to kill.
+func startServerNATS(t *testing.T, natsURL string) (string, *server.Server, *httptest.Server) {
 	t.Helper()
 	dir := t.TempDir()
 	for _, f := range []string{"main.wasm", "wasm_exec.js"} {
@@ -36,6 +45,7 @@ func startServerWith(t *testing.T) (string, *server.Server) {
 		WasmExecPath: filepath.Join(dir, "wasm_exec.js"),
 		TickInterval: 10 * time.Millisecond,
 		Logger:       slog.New(slog.DiscardHandler),
+		NATS:         natsURL,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -49,37 +59,37 @@ func startServerWith(t *testing.T) (string, *server.Server) {
 		}
 		srv.Close()
 	})
-	base, err := BaseURL(srv.URL)
+	base, err := client.BaseURL(srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return base, s
+	return base, s, srv
 }
 
 // TestShutdown: the server's shutdown closes every client with 1001, which
 // is not the user's close: the page shows its banner.
 func TestShutdown(t *testing.T) {
 	base, s := startServerWith(t)
-	ctx := testContext(t)
-	var recs []*recorder
-	var socks []closer
+	ctx := clienttest.Context(t)
+	var recs []*clienttest.Recorder
+	var socks []clienttest.Closer
 	for _, name := range []string{"echo", "chat", "ticks"} {
-		rec := &recorder{name: name}
+		rec := &clienttest.Recorder{Name: name}
 		recs = append(recs, rec)
-		var c closer
+		var c clienttest.Closer
 		var err error
 		switch name {
 		case "echo":
-			c, err = DialEcho(base, &EchoOptions{Hooks: rec.hooks(), Reconnect: once})
+			c, err = client.DialEcho(base, &client.EchoOptions{Hooks: rec.Hooks(), Reconnect: clienttest.Once})
 		case "chat":
-			c, err = DialChat(base, &ChatOptions{Hooks: rec.hooks(), Nick: "alice", Reconnect: once})
+			c, err = client.DialChat(base, &client.ChatOptions{Hooks: rec.Hooks(), Nick: "alice", Reconnect: clienttest.Once})
 		case "ticks":
-			c, err = DialTicks(base, &TicksOptions{Hooks: rec.hooks(), Reconnect: once})
+			c, err = client.DialTicks(base, &client.TicksOptions{Hooks: rec.Hooks(), Reconnect: clienttest.Once})
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		closeAtEnd(t, c)
+		clienttest.CloseAtEnd(t, c)
 		if err := c.Socket().WaitOpen(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -90,10 +100,10 @@ func TestShutdown(t *testing.T) {
 	}
 	for i, c := range socks {
 		<-c.Socket().Done()
-		lines := recs[i].get()
-		want := recs[i].name + " close 1001 server shutting down wasClean=true local=false"
+		lines := recs[i].Lines()
+		want := recs[i].Name + " close 1001 server shutting down wasClean=true local=false"
 		if len(lines) == 0 || lines[len(lines)-1] != want {
-			t.Errorf("%s: log ends %q, want %q", recs[i].name, lines, want)
+			t.Errorf("%s: log ends %q, want %q", recs[i].Name, lines, want)
 		}
 	}
 }

@@ -1,0 +1,21 @@
+module github.com/go-wsapi/wsapi/cmd/wsapi-demo
+
+go 1.26
+
+toolchain go1.26.10
+
+require (
+	github.com/coder/websocket v1.8.15
+	github.com/go-wsapi/wsapi v0.0.0-00010101000000-000000000000
+	github.com/go-wsapi/wsapi/server v0.0.0-00010101000000-000000000000
+)
+
+require (
+	github.com/hack-pad/safejs v0.1.0 // indirect
+	github.com/klauspost/compress v1.20.4 // indirect
+	github.com/nats-io/nats.go v1.56.0 // indirect
+	github.com/nats-io/nkeys v0.4.17 // indirect
+	github.com/nats-io/nuid v1.0.1 // indirect
+	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+)

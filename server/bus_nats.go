@@ -1,0 +1,389 @@
+//go:build !js
+
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// The names a cluster shares in NATS (server/docs/cluster.md).
+const (
+	chatStreamName = "WSAPI_CHAT"
+	chatSubject    = "wsapi.chat.main" // wsapi.chat.<room>: one room today
+	nickBucket     = "wsapi_nicks"
+	seqHeader      = "Wsapi-Seq" // the room's seq of a chat event
+	// nickTTL is how long a nick stays claimed without a refresh: a node
+	// killed without releasing its members' nicks holds them this long.
+	nickTTL = 15 * time.Second
+	// natsTimeout bounds each request to JetStream.
+	natsTimeout = 5 * time.Second
+	// retryWait is the pause before a publish is tried again after NATS
+	// failed it (a restart, a lost connection).
+	retryWait = 100 * time.Millisecond
+)
+
+// natsBus is the bus of a node of a cluster: the room's events are the
+// messages of one subject of a JetStream stream, whose order is the one
+// every node delivers in. A node publishes with the stream sequence it
+// expects to be the subject's last (Nats-Expected-Last-Subject-Sequence)
+// and the room's seq that follows it in a header; when another node got
+// there first, JetStream refuses, and the node reads the new last and
+// tries again, so the room's seq is gap-free with no coordinator. Each
+// event keeps one message ID through its retries, so that a publish
+// whose ack was lost (NATS restarting) is stored once. Every node reads
+// the subject with an ordered consumer, from the oldest event the stream
+// keeps: its room's history mirrors the stream's, and a client that
+// resumes on any node is served from it. A say reaches its sender, its
+// acknowledgement, only from that consumer: once JetStream stored it.
+//
+// Nicks are claimed in a JetStream key-value bucket (create fails when
+// the key exists) whose entries expire after nickTTL unless refreshed.
+type natsBus struct {
+	room *room
+	nc   *nats.Conn
+	js   jetstream.JetStream
+	kv   jetstream.KeyValue
+	name string // the epoch: the stream's creation time
+	node string // this node's name in message IDs and claims
+	log  *slog.Logger
+
+	ctx    context.Context // ended by close
+	cancel context.CancelFunc
+	cons   jetstream.ConsumeContext
+	wg     sync.WaitGroup
+
+	mu        sync.Mutex // guards what follows
+	queue     []event    // published, not yet stored, in order
+	wake      chan struct{}
+	lastSeq   int64             // the room's seq of the subject's last event known
+	lastSSeq  uint64            // its stream sequence
+	nextID    uint64            // message IDs
+	claims    map[string]uint64 // nick → revision of its key
+	delivered int64             // the last seq delivered to the room
+}
+
+// connectNATS connects to url, once: a server that cannot reach NATS at
+// start fails with an error naming it (a supervisor restarts it). Later
+// losses are reconnected without end.
+func connectNATS(url string, extra []nats.Option) (*nats.Conn, error) {
+	opts := append([]nats.Option{
+		nats.Name("wsapi-demo"),
+		nats.Timeout(natsTimeout),
+		nats.MaxReconnects(-1),
+		nats.ReconnectWait(250 * time.Millisecond),
+	}, extra...)
+	nc, err := nats.Connect(url, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("failed to connect to NATS at %q: %w", url, err)
+	}
+	return nc, nil
+}
+
+// newNATSBus makes the stream and the bucket if they are not there yet,
+// and starts delivering the room's events to r.
+func newNATSBus(nc *nats.Conn, r *room, o *Options) (*natsBus, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), natsTimeout)
+	defer cancel()
+	stream, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:              chatStreamName,
+		Subjects:          []string{"wsapi.chat.>"},
+		Storage:           jetstream.FileStorage,
+		MaxMsgsPerSubject: int64(o.HistorySize),
+		MaxAge:            o.HistoryAge,
+		Discard:           jetstream.DiscardOld,
+		Duplicates:        2 * time.Minute,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("failed to make the JetStream stream %s: %w", chatStreamName, err)
+	}
+	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket:  nickBucket,
+		TTL:     nickTTL,
+		Storage: jetstream.FileStorage,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("failed to make the JetStream bucket %s: %w", nickBucket, err)
+	}
+	b := &natsBus{
+		room:   r,
+		nc:     nc,
+		js:     js,
+		kv:     kv,
+		name:   strconv.FormatInt(stream.CachedInfo().Created.UnixNano(), 36),
+		node:   newEpoch(),
+		log:    o.Logger,
+		wake:   make(chan struct{}, 1),
+		claims: map[string]uint64{},
+	}
+	b.ctx, b.cancel = context.WithCancel(context.Background())
+	if err := b.readLast(ctx, stream); err != nil {
+		b.cancel()
+		return nil, err
+	}
+	cons, err := js.OrderedConsumer(ctx, chatStreamName, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{chatSubject},
+		DeliverPolicy:  jetstream.DeliverAllPolicy,
+	})
+	if err != nil {
+		b.cancel()
+		return nil, fmt.Errorf("failed to read the stream %s: %w", chatStreamName, err)
+	}
+	if b.cons, err = cons.Consume(b.receive); err != nil {
+		b.cancel()
+		return nil, fmt.Errorf("failed to read the stream %s: %w", chatStreamName, err)
+	}
+	r.bus = b
+	b.wg.Add(2)
+	go b.publisher()
+	go b.refresher()
+	return b, nil
+}
+
+func (b *natsBus) epoch() string { return b.name }
+
+// readLast learns the subject's last event: the next one follows it.
+func (b *natsBus) readLast(ctx context.Context, stream jetstream.Stream) error {
+	if stream == nil {
+		var err error
+		if stream, err = b.js.Stream(ctx, chatStreamName); err != nil {
+			return err
+		}
+	}
+	m, err := stream.GetLastMsgForSubject(ctx, chatSubject)
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("failed to read the last chat event: %w", err)
+	}
+	seq, err := strconv.ParseInt(m.Header.Get(seqHeader), 10, 64)
+	if err != nil {
+		return fmt.Errorf("chat event %d has a bad %s header %q", m.Sequence, seqHeader, m.Header.Get(seqHeader))
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if m.Sequence >= b.lastSSeq {
+		b.lastSeq, b.lastSSeq = seq, m.Sequence
+	}
+	return nil
+}
+
+// publish queues e for the publisher; it never waits.
+func (b *natsBus) publish(e event) {
+	b.mu.Lock()
+	b.queue = append(b.queue, e)
+	b.mu.Unlock()
+	select {
+	case b.wake <- struct{}{}:
+	default:
+	}
+}
+
+// publisher stores the queued events, one at a time, in order.
+func (b *natsBus) publisher() {
+	defer b.wg.Done()
+	for {
+		b.mu.Lock()
+		var e event
+		n := len(b.queue)
+		if n > 0 {
+			e = b.queue[0]
+			b.queue = b.queue[1:]
+			b.nextID++
+		}
+		id := b.node + "-" + strconv.FormatUint(b.nextID, 10)
+		b.mu.Unlock()
+		if n == 0 {
+			select {
+			case <-b.ctx.Done():
+				return
+			case <-b.wake:
+			}
+			continue
+		}
+		b.store(e, id)
+	}
+}
+
+// store publishes e as the subject's next event until JetStream has it
+// (or the bus closes), numbering it anew after each conflict.
+func (b *natsBus) store(e event, id string) {
+	for b.ctx.Err() == nil {
+		b.mu.Lock()
+		seq, expect := b.lastSeq+1, b.lastSSeq
+		b.mu.Unlock()
+		now := time.Now()
+		e.Seq, e.Time = seq, stamp(now)
+		data, _ := json.Marshal(e)
+		msg := &nats.Msg{Subject: chatSubject, Data: data, Header: nats.Header{}}
+		msg.Header.Set(seqHeader, strconv.FormatInt(seq, 10))
+		ctx, cancel := context.WithTimeout(b.ctx, natsTimeout)
+		ack, err := b.js.PublishMsg(ctx, msg, jetstream.WithMsgID(id), jetstream.WithExpectLastSequencePerSubject(expect))
+		cancel()
+		switch {
+		case err == nil && !ack.Duplicate:
+			b.mu.Lock()
+			if ack.Sequence > b.lastSSeq {
+				b.lastSeq, b.lastSSeq = seq, ack.Sequence
+			}
+			b.mu.Unlock()
+			return
+		case err == nil: // stored by an earlier try, whose ack was lost
+			b.refreshLast()
+			return
+		case isWrongLast(err): // another node's event came first
+			b.refreshLast()
+		default:
+			b.log.Warn("nats: publish failed, retrying", "error", err)
+			select {
+			case <-b.ctx.Done():
+			case <-time.After(retryWait):
+			}
+			b.refreshLast()
+		}
+	}
+}
+
+func (b *natsBus) refreshLast() {
+	ctx, cancel := context.WithTimeout(b.ctx, natsTimeout)
+	defer cancel()
+	if err := b.readLast(ctx, nil); err != nil && b.ctx.Err() == nil {
+		b.log.Warn("nats: reading the last chat event failed", "error", err)
+	}
+}
+
+func isWrongLast(err error) bool {
+	var apiErr *jetstream.APIError
+	return errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence
+}
+
+// receive delivers one event of the stream to the room, in the stream's
+// order; the ordered consumer starts again after the last one it
+// delivered when NATS comes back, and a seq already delivered is dropped.
+func (b *natsBus) receive(msg jetstream.Msg) {
+	seq, err := strconv.ParseInt(msg.Headers().Get(seqHeader), 10, 64)
+	if err != nil {
+		b.log.Warn("nats: chat event without seq, dropped", "header", msg.Headers().Get(seqHeader))
+		return
+	}
+	at := time.Now()
+	var sseq uint64
+	if md, err := msg.Metadata(); err == nil {
+		at, sseq = md.Timestamp, md.Sequence.Stream
+	}
+	b.mu.Lock()
+	if sseq > b.lastSSeq { // the next publish need not learn it by a conflict
+		b.lastSeq, b.lastSSeq = seq, sseq
+	}
+	if seq <= b.delivered {
+		b.mu.Unlock()
+		return
+	}
+	b.delivered = seq
+	b.mu.Unlock()
+	data := append([]byte(nil), msg.Data()...)
+	b.room.deliver(seq, at, &message{typ: websocket.MessageText, data: data})
+}
+
+// claim creates nick's key; it exists while a member of some node has
+// the nick. If NATS cannot be asked, the nick is given (a duplicate nick
+// is better than a member kept out).
+func (b *natsBus) claim(nick string) bool {
+	ctx, cancel := context.WithTimeout(b.ctx, natsTimeout)
+	defer cancel()
+	rev, err := b.kv.Create(ctx, nick, []byte(b.node))
+	if errors.Is(err, jetstream.ErrKeyExists) {
+		return false
+	}
+	if err != nil {
+		b.log.Warn("nats: claiming a nick failed, given unchecked", "nick", nick, "error", err)
+		return true
+	}
+	b.mu.Lock()
+	b.claims[nick] = rev
+	b.mu.Unlock()
+	return true
+}
+
+// release deletes nick's key, if this node still holds it.
+func (b *natsBus) release(nick string) {
+	b.mu.Lock()
+	rev, ok := b.claims[nick]
+	delete(b.claims, nick)
+	b.mu.Unlock()
+	if !ok {
+		return
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, natsTimeout)
+	defer cancel()
+	if err := b.kv.Delete(ctx, nick, jetstream.LastRevision(rev)); err != nil && b.ctx.Err() == nil {
+		b.log.Warn("nats: releasing a nick failed; it expires", "nick", nick, "error", err)
+	}
+}
+
+// refresher keeps this node's nicks claimed, every third of nickTTL.
+func (b *natsBus) refresher() {
+	defer b.wg.Done()
+	t := time.NewTicker(nickTTL / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-b.ctx.Done():
+			return
+		case <-t.C:
+		}
+		b.mu.Lock()
+		claims := make(map[string]uint64, len(b.claims))
+		for n, r := range b.claims {
+			claims[n] = r
+		}
+		b.mu.Unlock()
+		for nick, rev := range claims {
+			ctx, cancel := context.WithTimeout(b.ctx, natsTimeout)
+			next, err := b.kv.Update(ctx, nick, []byte(b.node), rev)
+			cancel()
+			b.mu.Lock()
+			if cur, ok := b.claims[nick]; ok && cur == rev {
+				if err == nil {
+					b.claims[nick] = next
+				} else if errors.Is(err, jetstream.ErrKeyExists) {
+					delete(b.claims, nick) // lapsed, and taken since
+				}
+			}
+			b.mu.Unlock()
+		}
+	}
+}
+
+// close stops the consumer and the publisher (events not yet stored are
+// dropped: the room is shut down, no say of them was acknowledged) and
+// releases this node's nicks; the server closes the connection.
+func (b *natsBus) close() {
+	b.cons.Stop()
+	b.mu.Lock()
+	nicks := make([]string, 0, len(b.claims))
+	for n := range b.claims {
+		nicks = append(nicks, n)
+	}
+	b.mu.Unlock()
+	for _, n := range nicks {
+		b.release(n)
+	}
+	b.cancel()
+	b.wg.Wait()
+}
