@@ -30,7 +30,8 @@ step() {
 # 1. Native overhead: wsapi against raw coder/websocket (issue 4, part 1).
 # wsapi's BenchmarkEcho, from one test binary run once per count, so that
 # the counts interleave; within a run the clients of each case run next to
-# each other, in an order that rotates from run to run. About 9 s a run;
+# each other, in an order that rotates from run to run. About 10 s a run
+# (four clients with one message in flight, issue 15);
 # 20 runs, because single runs on a small shared machine scatter by ±15%.
 # nativebench makes the ratios of it; benchstat's comparison goes into
 # BENCHMARKS.md as it is.

@@ -309,7 +309,12 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, ep *endpoint, n
 		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	defer s.handlers.Done()
+	live := false // the connection's goroutine owns the handlers count
+	defer func() {
+		if !live {
+			s.handlers.Done()
+		}
+	}()
 	var res resume
 	if ep.resumable {
 		var err error
@@ -339,6 +344,19 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, ep *endpoint, n
 	c.resume = res
 	c.cork = hw.cork
 	ok := s.register(c)
+	// The connection lives on a goroutine of its own and the handler
+	// returns: net/http lets go of what it holds for the connection, and
+	// the connection's long idle life is spent on a fresh stack, not on
+	// the handler's, which the handshake grew (an idle connection cost
+	// 1.39× a bare coder/websocket server's memory with the handler kept;
+	// TestHandlerReturnsAfterUpgrade, BENCHMARKS.md).
+	live = true
+	go s.live(ep, c, ok)
+}
+
+// live runs an accepted connection to its end, on its own goroutine.
+func (s *Server) live(ep *endpoint, c *client, ok bool) {
+	defer s.handlers.Done()
 	defer s.unregister(c)
 	if ok && ep.open != nil {
 		ep.open(s, c)
@@ -349,6 +367,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, ep *endpoint, n
 	}
 	s.opts.Logger.Info("ws open", attrs...)
 
+	var err error
 	if ok {
 		c.run()
 		err = ep.read(s, c)

@@ -21,11 +21,21 @@ import (
 // The native overhead of wsapi: echo round trips over loopback TCP against
 // the same coder/websocket echo server, through wsapi and through raw
 // coder/websocket (its allocating Read, and a Reader into a reused buffer).
-// One op is one message echoed. The three clients run one after the other
-// within each size and depth, but -count N runs each of them N times in a
-// row; to interleave the counts too, run the test binary N times with
-// -count 1, rotating the order of the clients with -benchrotate, as make
-// bench does (ci/bench.sh), and compare with benchstat:
+// One op is one message echoed.
+//
+// The coder clients are what a coder/websocket user writes (issue 15): with
+// one message in flight, Write then Read on one goroutine; with 32, the
+// writes from a goroutine of their own, as one goroutine cannot wait for
+// an echo and write the next 31 at once. coder-handoff, with one message in
+// flight only, is Read with the writes handed to a goroutine as at 32: a
+// control that pays the goroutine hand-off wsapi pays, shown as
+// information.
+//
+// The clients run one after the other within each size and depth, but
+// -count N runs each of them N times in a row; to interleave the counts
+// too, run the test binary N times with -count 1, rotating the order of
+// the clients with -benchrotate, as make bench does (ci/bench.sh), and
+// compare with benchstat:
 //
 //	go test -c -o /tmp/wsapi.test ./wsapi && cd wsapi &&
 //	for i in 0 1 2 3 4 5; do /tmp/wsapi.test -test.run '^$' -test.bench Echo -benchrotate $i; done > bench.txt
@@ -36,9 +46,16 @@ var benchSizes = []int{16, 512, 64 << 10}
 
 var benchInFlight = []int{1, 32}
 
-var benchClients = []string{"wsapi", "coder-read", "coder-reader"}
+// benchClients are the clients of a depth: the hand-off control only where
+// the natural loop has no hand-off.
+func benchClients(inFlight int) []string {
+	if inFlight == 1 {
+		return []string{"wsapi", "coder-read", "coder-reader", "coder-handoff"}
+	}
+	return []string{"wsapi", "coder-read", "coder-reader"}
+}
 
-var benchRotate = flag.Int("benchrotate", 0, "BenchmarkEcho: start the order of the clients at the `n`th (mod 3), so that interleaved runs take turns going first")
+var benchRotate = flag.Int("benchrotate", 0, "BenchmarkEcho: start the order of the clients at the `n`th (mod their number), so that interleaved runs take turns going first")
 
 func BenchmarkEcho(b *testing.B) {
 	srv := httptest.NewServer(http.HandlerFunc(benchEchoServer))
@@ -47,10 +64,11 @@ func BenchmarkEcho(b *testing.B) {
 	for _, size := range benchSizes {
 		for _, inFlight := range benchInFlight {
 			// The clients alternate inside each size and depth, so a
-			// drift of the machine hits all three alike.
-			n := len(benchClients)
+			// drift of the machine hits them all alike.
+			clients := benchClients(inFlight)
+			n := len(clients)
 			for i := range n {
-				client := benchClients[((i+*benchRotate)%n+n)%n]
+				client := clients[((i+*benchRotate)%n+n)%n]
 				name := fmt.Sprintf("size=%d/inflight=%d/client=%s", size, inFlight, client)
 				b.Run(name, func(b *testing.B) {
 					b.SetBytes(int64(size))
@@ -59,7 +77,7 @@ func BenchmarkEcho(b *testing.B) {
 					case "wsapi":
 						benchWsapi(b, url, size, inFlight)
 					default:
-						benchCoder(b, url, size, inFlight, client == "coder-reader")
+						benchCoder(b, url, size, inFlight, client == "coder-reader", client == "coder-handoff")
 					}
 				})
 			}
@@ -140,7 +158,10 @@ func benchWsapi(b *testing.B, url string, size, inFlight int) {
 	<-ws.Done()
 }
 
-func benchCoder(b *testing.B, url string, size, inFlight int, reuse bool) {
+// benchCoder is coder/websocket as its users write it: the allocating Read,
+// or with reuse a Reader into one buffer; with handoff (or more than one
+// message in flight) the writes go from a goroutine of their own.
+func benchCoder(b *testing.B, url string, size, inFlight int, reuse, handoff bool) {
 	ctx := context.Background()
 	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{CompressionMode: websocket.CompressionDisabled})
 	if err != nil {
@@ -162,11 +183,24 @@ func benchCoder(b *testing.B, url string, size, inFlight int, reuse bool) {
 		_, err = io.ReadFull(rd, buf)
 		return err
 	}
-	// The writes go from a goroutine of their own, as wsapi's do, so
-	// that 32 in flight never deadlock on TCP buffers.
+	b.ResetTimer()
+	if inFlight == 1 && !handoff {
+		// The natural loop: one goroutine, no hand-off.
+		for range b.N {
+			if err := c.Write(ctx, websocket.MessageBinary, payload); err != nil {
+				b.Fatal(err)
+			}
+			if err := read(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		return
+	}
+	// The writes go from a goroutine of their own, so that 32 in flight
+	// never deadlock on TCP buffers.
 	todo := make(chan struct{}, b.N)
 	writeErr := make(chan error, 1)
-	b.ResetTimer()
 	go func() {
 		for range todo {
 			if err := c.Write(ctx, websocket.MessageBinary, payload); err != nil {

@@ -66,7 +66,6 @@ func (t *nativeTransport) closedByServer(sc *serverClose) (CloseEvent, error) {
 	// what was queued, then close TCP at once.
 	t.echo(sc.code, sc.reason)
 	t.stopWriter()
-	<-t.writerDone
 	if t.tap.stray {
 		// More came after the close frame, in the same read.
 		return t.failProtocol(errAfterClose)
@@ -104,8 +103,8 @@ func (t *nativeTransport) queueClose(code int, reason string) {
 	if t.closeTimer == nil {
 		t.closeTimer = time.AfterFunc(t.closeTimeout, t.closeTimedOut)
 	}
+	t.startWriterLocked()
 	t.mu.Unlock()
-	t.signal()
 }
 
 // closeTimedOut cuts a connection whose closing handshake took too long:
@@ -129,10 +128,11 @@ func (t *nativeTransport) stopTimer() {
 	t.mu.Unlock()
 }
 
-// stopWriter lets the writer return once its queue is empty.
+// stopWriter keeps the writer from starting again, and waits for the
+// one that runs to write what is queued.
 func (t *nativeTransport) stopWriter() {
 	t.mu.Lock()
 	t.stop = true
 	t.mu.Unlock()
-	t.signal()
+	t.writers.Wait()
 }

@@ -26,11 +26,20 @@ import (
 //   - The client's close frames go out through inject, between two of
 //     coder's frames, and nothing of coder's follows them.
 //   - cut closes the connection at once, whoever is blocked on it.
+//   - Between beginTry and endTry, a send writes inline (see
+//     nativeTransport.send): every Write writes what the kernel takes at
+//     once and keeps the rest in spill, which the next Write, inject or
+//     flush writes first. Nothing that holds coder's write lock then
+//     waits for the network, so neither does the send.
 type frameTap struct {
 	rwc     io.ReadWriteCloser
 	deflate bool // permessage-deflate was negotiated: RSV1 may mark a message
+	// raw is the socket under rwc, for tryWrite; nil where the
+	// connection is not one the tap may write to directly (TLS, a
+	// transport of the user's).
+	raw *rawWriter
 
-	// The read side. coder reads on the transport's run goroutine, which
+	// The read side. coder reads on the transport's serve goroutine, which
 	// reads the results once coder is done: no lock is needed for these.
 	in        wsframe.Follower
 	inMessage bool   // a fragmented message is under way
@@ -45,7 +54,9 @@ type frameTap struct {
 	cond      sync.Cond // on mu: a write ended, or the connection was cut
 	failure   *protocolError
 	out       wsframe.Follower // coder's frames, to know where one ends
-	writing   bool             // a Write of coder's is under way
+	writing   bool             // a Write of coder's, or a flush, is under way
+	try       bool             // see beginTry
+	spill     []byte           // written by coder, not yet by the kernel; its writer's
 	outClose  bool             // coder began a close frame
 	injecting bool
 	sentClose bool // a close frame went out, the client's or coder's

@@ -13,7 +13,7 @@ import (
 // Write sends coder's bytes, unless a close frame went out before them.
 func (t *frameTap) Write(p []byte) (int, error) {
 	t.mu.Lock()
-	for t.injecting {
+	for t.injecting || t.writing {
 		t.cond.Wait()
 	}
 	switch {
@@ -27,9 +27,27 @@ func (t *frameTap) Write(p []byte) (int, error) {
 		return len(p), nil
 	}
 	t.writing = true
+	try := t.try
 	t.mu.Unlock()
 
-	n, err := t.rwc.Write(p)
+	var n int
+	var err error
+	switch {
+	case try:
+		if len(t.spill) == 0 {
+			n, err = t.raw.tryWrite(p)
+		}
+		if err == nil {
+			t.spill = append(t.spill, p[n:]...)
+			n = len(p)
+		}
+	case len(t.spill) > 0:
+		if err = t.writeSpill(); err == nil {
+			n, err = t.rwc.Write(p)
+		}
+	default:
+		n, err = t.rwc.Write(p)
+	}
 
 	t.mu.Lock()
 	for b := p[:n]; len(b) > 0; {
@@ -46,6 +64,64 @@ func (t *frameTap) Write(p []byte) (int, error) {
 	t.cond.Broadcast()
 	t.mu.Unlock()
 	return n, err
+}
+
+// writeSpill writes what tryWrite left, blocking; its caller holds the
+// connection (writing or injecting).
+func (t *frameTap) writeSpill() error {
+	_, err := t.rwc.Write(t.spill)
+	if cap(t.spill) > readBufKeep {
+		t.spill = nil
+	} else {
+		t.spill = t.spill[:0]
+	}
+	return err
+}
+
+// beginTry makes every Write a tryWrite until endTry, and reports whether
+// it did: not when the tap cannot write directly, or when anything else
+// holds or wants the connection, which might wait for the network.
+func (t *frameTap) beginTry() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.raw == nil || t.writing || t.injecting || t.isCut || t.sentClose || len(t.spill) > 0 {
+		return false
+	}
+	t.try = true
+	return true
+}
+
+// endTry ends what beginTry began, and reports whether bytes wait in
+// spill, for flush.
+func (t *frameTap) endTry() (spilled bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for t.writing {
+		t.cond.Wait() // a ping's answer, which does not wait either
+	}
+	t.try = false
+	return len(t.spill) > 0
+}
+
+// flush writes what the tries left, blocking, before anything else goes
+// out; the writer calls it after a send that spilled.
+func (t *frameTap) flush() error {
+	t.mu.Lock()
+	for (t.writing || t.injecting) && !t.isCut {
+		t.cond.Wait()
+	}
+	if t.isCut || len(t.spill) == 0 {
+		t.mu.Unlock()
+		return nil
+	}
+	t.writing = true
+	t.mu.Unlock()
+	err := t.writeSpill()
+	t.mu.Lock()
+	t.writing = false
+	t.cond.Broadcast()
+	t.mu.Unlock()
+	return err
 }
 
 // errClosing is inject's answer when a close frame went out already.
@@ -76,7 +152,13 @@ func (t *frameTap) inject(code int, reason string, wait bool) error {
 	t.sentClose = true
 	t.mu.Unlock()
 
-	_, err := t.rwc.Write(closeFrame(code, reason))
+	var err error
+	if len(t.spill) > 0 {
+		err = t.writeSpill()
+	}
+	if err == nil {
+		_, err = t.rwc.Write(closeFrame(code, reason))
+	}
 
 	t.mu.Lock()
 	t.injecting = false

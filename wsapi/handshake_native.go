@@ -3,6 +3,7 @@
 package wsapi
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -24,6 +25,7 @@ const chromeExtensionOffer = "permessage-deflate; client_max_window_bits"
 // frameTap.
 type handshake struct {
 	base      http.RoundTripper
+	own       bool     // base is handshakeTransport, which tells what it dialed
 	protocols []string // offered
 
 	// Set by a successful RoundTrip, read once Dial has returned.
@@ -56,6 +58,15 @@ func (h *handshake) RoundTrip(req *http.Request) (*http.Response, error) {
 	if offered {
 		r.Header.Set("Sec-WebSocket-Extensions", chromeExtensionOffer)
 	}
+	// A plain connection of our own, with no proxy: the tap may write
+	// to its socket (through TLS or a proxy's it may not).
+	var slot *dialed
+	if h.own && r.URL.Scheme == "http" {
+		if p, err := http.ProxyFromEnvironment(r); err == nil && p == nil {
+			slot = &dialed{}
+			r = r.WithContext(context.WithValue(r.Context(), dialedKey{}, slot))
+		}
+	}
 	resp, err := h.base.RoundTrip(r)
 	if err != nil {
 		return nil, err
@@ -79,6 +90,9 @@ func (h *handshake) RoundTrip(req *http.Request) (*http.Response, error) {
 		h.compressMax = deflate.compressMax()
 	}
 	h.tap = newFrameTap(rwc, deflate != nil)
+	if slot != nil && slot.conn != nil {
+		h.tap.raw = newRawWriter(slot.conn)
+	}
 	resp.Body = h.tap
 	return resp, nil
 }

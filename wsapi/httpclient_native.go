@@ -3,7 +3,9 @@
 package wsapi
 
 import (
+	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"sync"
 )
@@ -20,6 +22,7 @@ func handshakeClient(o *Options, hs *handshake) (*http.Client, error) {
 	}
 	hs.base = c.Transport
 	if hs.base == nil {
+		hs.own = true
 		hs.base = handshakeTransport()
 		if o.TLSConfig != nil {
 			tr := handshakeTransport().Clone()
@@ -41,5 +44,21 @@ func handshakeClient(o *Options, hs *handshake) (*http.Client, error) {
 var handshakeTransport = sync.OnceValue(func() *http.Transport {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.DisableKeepAlives = true
+	dial := tr.DialContext
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
+		if slot, ok := ctx.Value(dialedKey{}).(*dialed); ok && err == nil {
+			slot.conn = c
+		}
+		return c, err
+	}
 	return tr
 })
+
+// dialed is where the handshake transport leaves the connection it dialed
+// for a handshake's request, found in the request's context: the frame tap
+// may then write to its socket directly (tryWrite). Without keep-alives,
+// the connection dialed for a request is the one its response comes on.
+type dialed struct{ conn net.Conn }
+
+type dialedKey struct{}

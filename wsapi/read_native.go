@@ -35,7 +35,6 @@ func (t *nativeTransport) read(conn *websocket.Conn) (CloseEvent, error) {
 	t.stopTimer()
 	t.tap.cut()
 	t.stopWriter()
-	<-t.writerDone
 	conn.CloseNow()
 	return ce, cause
 }

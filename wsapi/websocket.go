@@ -24,14 +24,17 @@ type WebSocket struct {
 	opened      bool       // the backend reported open
 	terminal    bool       // close is queued; the backend has nothing more to say
 	closeCalled bool       // Close or CloseWithStatus started a close
-	dispatching bool       // the gate is open and the dispatcher runs
+	dispatching bool       // the gate is open: queued events are dispatched
+	running     bool       // a dispatcher goroutine runs; see wakeLocked
+	lingerDue   bool       // the running dispatcher's linger timer fired
+	dispatchFn  func()     // ws.dispatch, made once: go ws.dispatch() would allocate each time
 	decided     uint8      // bit per eventKind: its handler was set, or a Wait method covers it
 	settleFrom  int64      // when a handler was last set, or open dispatched: see now
 	queuedBytes int        // bytes of the messages in queue
 	room        *sync.Cond // on mu: queuedBytes fell, or the reader should stop waiting
 	closeEvent  closeFields
 	failure     error         // the error event's error, set when it is queued
-	wake        chan struct{} // tells the dispatcher that the queue grew
+	wake        chan struct{} // tells the running dispatcher that the queue grew, or to look again
 	openCh      chan struct{} // closed when open is dispatched
 	done        chan struct{} // closed when close is dispatched
 }
@@ -91,6 +94,7 @@ func NewWithOptions(url string, opts *Options) (*WebSocket, error) {
 		done:   make(chan struct{}),
 	}
 	ws.room = sync.NewCond(&ws.mu)
+	ws.dispatchFn = ws.dispatch
 	tr, err := dial(ws, url, o)
 	if err != nil {
 		return nil, wrap("wsapi: failed to construct WebSocket", err)

@@ -26,9 +26,10 @@ const (
 	failWriteWait = time.Second
 )
 
-// nativeTransport is the backend on coder/websocket. Three goroutines at
-// most: run dials, then reads, then ends the connection; the writer,
-// started at open, writes the queue in order so that Send never blocks.
+// nativeTransport is the backend on coder/websocket. Its goroutines: run
+// dials, then serve reads and ends the connection; the writer, started by a
+// send that cannot be written inline and ending once the queue is empty,
+// writes the queue in order so that Send never blocks.
 // coder/websocket moves the messages; the closing handshake is done here,
 // through the frameTap, as Chrome does it.
 type nativeTransport struct {
@@ -45,18 +46,20 @@ type nativeTransport struct {
 	conn       *websocket.Conn // set at open
 	tap        *frameTap       // set at open
 	out        []outgoing      // messages and the close request, in order
+	spare      []outgoing      // the writer's other array; see write
 	closing    bool            // a close frame is queued: later sends are only counted
-	writing    bool            // the writer has a batch under way
-	stop       bool            // the reader is done: the writer may return
+	writing    bool            // the writer runs, or a send writes inline
+	spilled    bool            // an inline send left bytes for the writer
+	stop       bool            // the reader is done: no writer starts again
 	aborted    bool
 	closeTimer *time.Timer // the closing handshake's deadline, once started
 	timedOut   bool        // the closing handshake's deadline cut the connection
-	wake       chan struct{}
 	buffered   bufferedCount
 	drainCh    chan struct{} // see drained; on mu
 	drainWant  atomic.Bool   // drainCh is waited on
 
-	writerDone chan struct{}
+	writers sync.WaitGroup // the writer, while it runs
+	writeFn func()         // t.write, made once: go t.write() would allocate each time
 
 	// Used by the reader only.
 	rbuf  []byte   // see readMessage
@@ -94,9 +97,8 @@ func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
 		closeTimeout: o.CloseTimeout,
 		pingInterval: o.PingInterval,
 		pingTimeout:  o.PingTimeout,
-		wake:         make(chan struct{}, 1),
-		writerDone:   make(chan struct{}),
 	}
+	t.writeFn = t.write
 	if t.closeTimeout <= 0 {
 		t.closeTimeout = defaultCloseTimeout
 	}
@@ -124,17 +126,32 @@ func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
 	return t, nil
 }
 
-// run connects, then reads until the connection ends, and reports the close.
+// run connects, and starts the goroutine that reads the connection.
 func (t *nativeTransport) run(ctx context.Context, url string, dopts *websocket.DialOptions) {
-	defer t.cancelDial()
+	conn := t.connect(ctx, url, dopts)
+	// The handshake is over: net/http and coder/websocket let go of its
+	// context, and what they hung on it goes with it.
+	t.cancelDial()
+	if conn == nil {
+		return
+	}
+	// The connection is read on a goroutine of its own: the handshake grew
+	// this one's stack, which it would keep for as long as the socket is
+	// open; a new one starts small and grows only as far as reading takes
+	// it.
+	go t.serve(conn)
+}
+
+// connect opens the connection, or reports why it did not and returns nil.
+func (t *nativeTransport) connect(ctx context.Context, url string, dopts *websocket.DialOptions) *websocket.Conn {
 	if err := checkPort(url); err != nil {
 		t.fail(err)
-		return
+		return nil
 	}
 	conn, _, err := websocket.Dial(ctx, url, dopts)
 	if err != nil {
 		t.fail(dialError(err))
-		return
+		return nil
 	}
 	if t.readLimit > 0 {
 		conn.SetReadLimit(t.readLimit)
@@ -145,12 +162,16 @@ func (t *nativeTransport) run(ctx context.Context, url string, dopts *websocket.
 	if t.aborted {
 		t.mu.Unlock()
 		conn.CloseNow()
-		return
+		return nil
 	}
 	t.conn = conn
 	t.tap = t.hs.tap
 	t.mu.Unlock()
-	go t.write(conn)
+	return conn
+}
+
+// serve reads until the connection ends, and reports the close.
+func (t *nativeTransport) serve(conn *websocket.Conn) {
 	stopPing := t.startPing(conn)
 	t.ws.emitOpen(conn.Subprotocol(), t.hs.extensions)
 	ce, cause := t.read(conn)

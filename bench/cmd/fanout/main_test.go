@@ -10,13 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-wsapi/wsapi/bench/internal/benchsrv"
+	"github.com/go-wsapi/wsapi/bench/internal/smoke"
 )
 
-func TestMain(m *testing.M) {
-	benchsrv.MaybeServe() // the child server is this test binary
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { smoke.Main(m) }
 
 // TestSmoke runs the whole benchmark on tiny rooms, with a quick publisher
 // so that the stalled receiver's buffers fill in a moment: it proves that
@@ -41,9 +38,7 @@ func TestSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Rows) != 3 {
-		t.Fatalf("%d rows, want 3:\n%+v", len(s.Rows), s.Rows)
-	}
+	smoke.Rows(t, s, 3)
 	for _, r := range s.Rows[1:] {
 		if r.Values["closed_1008"] != 1 {
 			t.Errorf("%s: the stalled receiver was not closed with 1008:\n%s", r.Name, s.Detail)

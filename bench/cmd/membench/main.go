@@ -1,8 +1,9 @@
 //go:build !js
 
-// Command membench measures what an idle WebSocket connection costs the
-// demo's server (package server, its /ws/echo endpoint) beside a bare
-// coder/websocket echo server, in the same run (item 4 of `make bench`).
+// Command membench measures what an idle WebSocket connection costs (item 4
+// of `make bench`): the demo's server (package server, its /ws/echo
+// endpoint) beside a bare coder/websocket echo server, and a wsapi client
+// beside a coder/websocket client (client.go), in the same run.
 //
 // Each server runs in a child process (bench/internal/benchsrv) and this
 // process is the client: it opens -conns connections, sends nothing, and
@@ -10,6 +11,8 @@
 // RSS); then it sends one 16-byte message on each connection, reads the
 // echo, and asks again. The cost of a connection is the growth over the
 // server's memory before the first connection, divided by their number.
+// Then it holds -conns idle clients of each kind to a bare server, and
+// measures itself the same way.
 // Both processes raise their limit on open files, and the connections come
 // from several 127.0.0.x addresses, so that ephemeral ports never run out.
 //
@@ -70,6 +73,8 @@ type result struct {
 }
 
 func run(ctx context.Context, n int, profDir string) (*report.Section, error) {
+	// n connections at a time, of the server side's clients or of the
+	// client side's.
 	if err := benchsrv.RaiseFileLimit(uint64(n) + 1024); err != nil {
 		return nil, err
 	}
@@ -96,7 +101,15 @@ func run(ctx context.Context, n int, profDir string) (*report.Section, error) {
 	if err != nil {
 		return nil, err
 	}
-	return section(n, ours, bare, keep, profDir), nil
+	s := section(n, ours, bare, keep, profDir)
+	ourClient, coderClient, err := clientMem(ctx, n, 10+2*addrs, profDir)
+	if err != nil {
+		return nil, err
+	}
+	rows, detail := clientRows(n, ourClient, coderClient)
+	s.Rows = append(s.Rows, rows...)
+	s.Detail += "\n" + detail
+	return s, nil
 }
 
 // measure starts a server of mode, holds n connections to it, and reads
@@ -323,7 +336,7 @@ func perConn(before, after uint64, n int) float64 {
 }
 
 func section(n int, ours, bare *result, keep bool, profDir string) *report.Section {
-	s := &report.Section{Item: 4, Title: fmt.Sprintf("Server memory: KiB per idle connection, %d connections", n)}
+	s := &report.Section{Item: 4, Title: fmt.Sprintf("Memory per idle connection, %d connections, the server's and the client's", n)}
 	heap := func(m benchsrv.Mem) uint64 { return m.Heap + m.Stacks }
 	rss := func(m benchsrv.Mem) uint64 { return m.RSS }
 	var missed bool

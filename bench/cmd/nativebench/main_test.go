@@ -16,10 +16,12 @@ pkg: github.com/go-wsapi/wsapi/wsapi
 BenchmarkEcho/size=16/inflight=1/client=wsapi-2         	   42028	     20000 ns/op	   0.80 MB/s	      32 B/op	       2 allocs/op
 BenchmarkEcho/size=16/inflight=1/client=coder-read-2    	   45274	     22000 ns/op	   0.73 MB/s	     512 B/op	       1 allocs/op
 BenchmarkEcho/size=16/inflight=1/client=coder-reader-2  	   53070	     18000 ns/op	   0.89 MB/s	       0 B/op	       0 allocs/op
+BenchmarkEcho/size=16/inflight=1/client=coder-handoff-2 	   45274	     24000 ns/op	   0.67 MB/s	     512 B/op	       1 allocs/op
     bench_native_test.go:1: a log line
 BenchmarkEcho/size=16/inflight=1/client=coder-reader-2  	   53070	     18000 ns/op	   0.89 MB/s	       0 B/op	       0 allocs/op
 BenchmarkEcho/size=16/inflight=1/client=wsapi-2         	   42028	     20000 ns/op	   0.80 MB/s	      32 B/op	       2 allocs/op
 BenchmarkEcho/size=16/inflight=1/client=coder-read-2    	   45274	     26000 ns/op	   0.61 MB/s	     512 B/op	       1 allocs/op
+BenchmarkEcho/size=16/inflight=1/client=coder-handoff-2 	   45274	     24000 ns/op	   0.67 MB/s	     512 B/op	       1 allocs/op
 PASS
 `
 
@@ -30,8 +32,9 @@ func TestSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Item != 1 || len(s.Rows) != 3 || s.Detail == "" {
-		t.Fatalf("item %d, %d rows, want item 1 and 3 rows and a detail", s.Item, len(s.Rows))
+	// Read, Reader, the hand-off control and allocations.
+	if s.Item != 1 || len(s.Rows) != 4 || s.Detail == "" {
+		t.Fatalf("item %d, %d rows, want item 1 and 4 rows and a detail", s.Item, len(s.Rows))
 	}
 	for _, r := range s.Rows {
 		if r.Ours == "" || r.Base == "" || r.Ratio == "" {
@@ -41,6 +44,13 @@ func TestSmoke(t *testing.T) {
 	// vs Read: 22000/20000 and 26000/20000.
 	if got := s.Rows[0].Values["ratio"]; math.Abs(got-1.2) > 1e-9 {
 		t.Errorf("ratio to Read %v, want 1.2", got)
+	}
+	// Issue 15's targets: 0.9× of Read and of Reader at 16 B, one in
+	// flight; the hand-off control has none.
+	for i, want := range []string{"≥ 0.90×", "≥ 0.90×", "", "≤ +2"} {
+		if s.Rows[i].Target != want {
+			t.Errorf("row %q: target %q, want %q", s.Rows[i].Name, s.Rows[i].Target, want)
+		}
 	}
 	if _, err := run(strings.NewReader("PASS\n")); err == nil {
 		t.Error("no error for an output without results")

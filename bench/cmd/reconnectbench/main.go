@@ -27,8 +27,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"runtime"
-	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -288,10 +286,8 @@ func perSocket(ctx context.Context, n int, open func() (wait func(context.Contex
 
 // inUse is the heap and stacks in use after a full GC.
 func inUse() uint64 {
-	debug.FreeOSMemory()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc + m.StackInuse
+	m := benchsrv.ReadMem(0)
+	return m.Heap + m.Stacks
 }
 
 func median(d []time.Duration) time.Duration {

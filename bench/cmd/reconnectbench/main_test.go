@@ -4,20 +4,15 @@ package main
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
-	"github.com/go-wsapi/wsapi/bench/internal/benchsrv"
+	"github.com/go-wsapi/wsapi/bench/internal/smoke"
 )
 
-func TestMain(m *testing.M) {
-	benchsrv.MaybeServe() // the child server is this test binary
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { smoke.Main(m) }
 
-// TestSmoke runs the whole benchmark small: it proves that the program
-// runs, not how it measures.
+// TestSmoke runs the whole benchmark small.
 func TestSmoke(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
@@ -25,12 +20,5 @@ func TestSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Rows) != 2 {
-		t.Fatalf("%d rows, want 2", len(s.Rows))
-	}
-	for _, r := range s.Rows {
-		if r.Ours == "" || r.Base == "" || r.Ratio == "" {
-			t.Errorf("row %+v is incomplete", r)
-		}
-	}
+	smoke.Rows(t, s, 2)
 }

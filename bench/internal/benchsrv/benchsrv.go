@@ -107,8 +107,8 @@ type Config struct {
 	NATS string
 }
 
-// Mem is what GET /debug/mem reports, after debug.FreeOSMemory (a full GC
-// that also returns free pages to the OS).
+// Mem is what GET /debug/mem reports, after a GC and debug.FreeOSMemory (a
+// full GC that also returns free pages to the OS).
 type Mem struct {
 	Heap       uint64 `json:"heap"`       // bytes of live heap objects (MemStats.HeapAlloc)
 	Stacks     uint64 `json:"stacks"`     // bytes of goroutine stacks (MemStats.StackInuse)
@@ -160,7 +160,7 @@ func serve(cfg Config) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /debug/mem", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(readMem(ln.open.Load()))
+		json.NewEncoder(w).Encode(ReadMem(ln.open.Load()))
 	})
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
@@ -245,7 +245,14 @@ func bareHandler() http.Handler {
 	return mux
 }
 
-func readMem(conns int64) Mem {
+// ReadMem is this process's memory after debug.FreeOSMemory, with conns
+// as its count of connections: what /debug/mem reports, and what a client
+// measures of itself.
+func ReadMem(conns int64) Mem {
+	// Two collections: the first moves what sync.Pools hold to their
+	// victim caches, the second frees it, so that buffers pooled by
+	// connections already gone are not counted before and reused after.
+	runtime.GC()
 	debug.FreeOSMemory()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)

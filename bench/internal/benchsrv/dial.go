@@ -82,10 +82,15 @@ func AddrsFor(n int) int {
 	return max(1, (3*n+ports-1)/ports)
 }
 
+// HTTPClient returns the HTTP client of the next source address, for a
+// WebSocket client other than coder/websocket's Dial.
+func (d *Dialer) HTTPClient() *http.Client {
+	return d.clients[int(d.next.Add(1)-1)%len(d.clients)]
+}
+
 // Dial opens a WebSocket to url, uncompressed, with no read limit.
 func (d *Dialer) Dial(ctx context.Context, url string) (*websocket.Conn, error) {
-	hc := d.clients[int(d.next.Add(1)-1)%len(d.clients)]
-	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPClient: hc})
+	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPClient: d.HTTPClient()})
 	if err != nil {
 		return nil, fmt.Errorf("failed to dial %s: %w", url, err)
 	}
