@@ -67,9 +67,7 @@ func TestSmokeNATS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Rows) != 3 {
-		t.Fatalf("%d rows, want 3:\n%+v", len(s.Rows), s.Rows)
-	}
+	smoke.Rows(t, s, 3)
 	// p99 is -1 (infinite) when more than 1% of the deliveries were
 	// missing; a rate of 0 when none were made.
 	lat, rate := s.Rows[0].Values, s.Rows[1].Values
