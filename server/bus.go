@@ -24,6 +24,10 @@ type bus interface {
 	// publish numbers e (its Seq and Time are set here), stores it and
 	// delivers it. The room's lock is held: it must not wait.
 	publish(e event)
+	// full reports whether the events not yet stored fill the bus's
+	// queue: a say is then refused rather than published, and a join or
+	// leave is published still. The room's lock is held.
+	full() bool
 	// claim takes nick for a member of this node, unless a member of the
 	// cluster has it; release gives it back. The room's lock is held.
 	claim(nick string) bool
@@ -51,6 +55,7 @@ func (b *memBus) publish(e event) {
 	b.room.deliverLocked(b.seq, now, encode(e))
 }
 
+func (b *memBus) full() bool        { return false }
 func (b *memBus) claim(string) bool { return true }
 func (b *memBus) release(string)    {}
 func (b *memBus) close()            {}

@@ -65,6 +65,8 @@ type natsBus struct {
 
 	mu        sync.Mutex // guards what follows
 	queue     []event    // published, not yet stored, in order
+	storing   bool       // the publisher has taken queue's first, not yet stored
+	max       int        // Options.PublishQueue: queue and storing full
 	wake      chan struct{}
 	lastSeq   int64             // the room's seq of the subject's last event known
 	lastSSeq  uint64            // its stream sequence
@@ -128,6 +130,7 @@ func newNATSBus(nc *nats.Conn, r *room, o *Options) (*natsBus, error) {
 		node:   newEpoch(),
 		log:    o.Logger,
 		wake:   make(chan struct{}, 1),
+		max:    o.PublishQueue,
 		claims: map[string]uint64{},
 	}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
@@ -194,16 +197,31 @@ func (b *natsBus) publish(e event) {
 	}
 }
 
+// full reports whether Options.PublishQueue events wait to be stored,
+// the one being stored included: what NATS has yet to take is bounded
+// while it is away, and the room refuses says.
+func (b *natsBus) full() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := len(b.queue)
+	if b.storing {
+		n++
+	}
+	return n >= b.max
+}
+
 // publisher stores the queued events, one at a time, in order.
 func (b *natsBus) publisher() {
 	defer b.wg.Done()
 	for {
 		b.mu.Lock()
+		b.storing = false
 		var e event
 		n := len(b.queue)
 		if n > 0 {
 			e = b.queue[0]
 			b.queue = b.queue[1:]
+			b.storing = true
 			b.nextID++
 		}
 		id := b.node + "-" + strconv.FormatUint(b.nextID, 10)

@@ -120,7 +120,9 @@ func (r *room) unique(nick string) string {
 }
 
 // say publishes text from c, unless c has been kicked out. If c's join
-// waits, the flush comes first.
+// waits, the flush comes first. If the bus cannot take more (a cluster's
+// NATS is away, Options.PublishQueue), c is told that its say is refused:
+// it is neither lost unseen nor acknowledged, and what is queued stays.
 func (r *room) say(c *client, text string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -133,7 +135,20 @@ func (r *room) say(c *client, text string) {
 			return // dropped by the flush
 		}
 	}
+	if !r.closed && r.bus.full() {
+		r.sendOrKick(c, encode(refusal{Type: "refused", Text: text, Reason: reasonBusy, Time: stamp(time.Now())}))
+		return
+	}
 	r.publish("say", []string{c.nick}, text)
+}
+
+// sendOrKick sends m to c, with r.mu held, and kicks c out with 1008
+// "too slow" if its queue is full.
+func (r *room) sendOrKick(c *client, m *message) {
+	if !c.send(m) {
+		r.remove(c)
+		c.kick(websocket.StatusPolicyViolation, "too slow")
+	}
 }
 
 // leave removes c, unless it has been kicked out already.
