@@ -29,8 +29,10 @@ type bus interface {
 	// leave is published still. The room's lock is held.
 	full() bool
 	// claim takes nick for a member of this node, unless a member of the
-	// cluster has it; release gives it back. The room's lock is held.
+	// cluster has it. The room's lock is not held: it may wait.
 	claim(nick string) bool
+	// release gives nick back, before any event published after it is
+	// delivered. The room's lock is held: it must not wait.
 	release(nick string)
 	// close stops the deliveries and releases what the bus holds; the
 	// room is shut down first.
