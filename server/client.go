@@ -1,5 +1,11 @@
 //go:build !js
 
+// One connection's life, whole: its queue, its writer, its pings and its
+// close are one state machine under client.mu, whose rules (who may start
+// a goroutine, who closes, the order of the close handshake) are read
+// best in one file; split, each piece would need the others' invariants
+// repeated. Hence over 400 lines.
+
 package server
 
 import (
