@@ -24,9 +24,15 @@ type bus interface {
 	// publish numbers e (its Seq and Time are set here), stores it and
 	// delivers it. The room's lock is held: it must not wait.
 	publish(e event)
+	// full reports whether the events not yet stored fill the bus's
+	// queue: a say is then refused rather than published, and a join or
+	// leave is published still. The room's lock is held.
+	full() bool
 	// claim takes nick for a member of this node, unless a member of the
-	// cluster has it; release gives it back. The room's lock is held.
+	// cluster has it. The room's lock is not held: it may wait.
 	claim(nick string) bool
+	// release gives nick back, before any event published after it is
+	// delivered. The room's lock is held: it must not wait.
 	release(nick string)
 	// close stops the deliveries and releases what the bus holds; the
 	// room is shut down first.
@@ -51,6 +57,7 @@ func (b *memBus) publish(e event) {
 	b.room.deliverLocked(b.seq, now, encode(e))
 }
 
+func (b *memBus) full() bool        { return false }
 func (b *memBus) claim(string) bool { return true }
 func (b *memBus) release(string)    {}
 func (b *memBus) close()            {}

@@ -64,13 +64,26 @@ type natsBus struct {
 	wg     sync.WaitGroup
 
 	mu        sync.Mutex // guards what follows
-	queue     []event    // published, not yet stored, in order
+	queue     []pending  // published, not yet stored, in order
+	storing   bool       // the publisher has taken queue's first, not yet stored
+	max       int        // Options.PublishQueue: queue and storing full
 	wake      chan struct{}
 	lastSeq   int64             // the room's seq of the subject's last event known
 	lastSSeq  uint64            // its stream sequence
 	nextID    uint64            // message IDs
 	claims    map[string]uint64 // nick → revision of its key
 	delivered int64             // the last seq delivered to the room
+}
+
+// pending is what the publisher has to do: store an event, or release a
+// nick (delete its key), in the order the room asked. A release goes
+// through the queue so that the room need not wait for NATS, and the
+// nick is free in NATS before any event published after it (its leave)
+// is stored.
+type pending struct {
+	e       event
+	release string // the nick, for a release
+	rev     uint64 // its key's revision, for a release
 }
 
 // connectNATS connects to url, once: a server that cannot reach NATS at
@@ -128,6 +141,7 @@ func newNATSBus(nc *nats.Conn, r *room, o *Options) (*natsBus, error) {
 		node:   newEpoch(),
 		log:    o.Logger,
 		wake:   make(chan struct{}, 1),
+		max:    o.PublishQueue,
 		claims: map[string]uint64{},
 	}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
@@ -186,12 +200,29 @@ func (b *natsBus) readLast(ctx context.Context, stream jetstream.Stream) error {
 // publish queues e for the publisher; it never waits.
 func (b *natsBus) publish(e event) {
 	b.mu.Lock()
-	b.queue = append(b.queue, e)
+	b.queue = append(b.queue, pending{e: e})
 	b.mu.Unlock()
+	b.wakePublisher()
+}
+
+func (b *natsBus) wakePublisher() {
 	select {
 	case b.wake <- struct{}{}:
 	default:
 	}
+}
+
+// full reports whether Options.PublishQueue events (and releases) wait
+// to be stored, the one being stored included: what NATS has yet to take is bounded
+// while it is away, and the room refuses says.
+func (b *natsBus) full() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := len(b.queue)
+	if b.storing {
+		n++
+	}
+	return n >= b.max
 }
 
 // publisher stores the queued events, one at a time, in order.
@@ -199,11 +230,14 @@ func (b *natsBus) publisher() {
 	defer b.wg.Done()
 	for {
 		b.mu.Lock()
-		var e event
+		b.storing = false
+		var p pending
 		n := len(b.queue)
 		if n > 0 {
-			e = b.queue[0]
+			p = b.queue[0]
+			b.queue[0] = pending{}
 			b.queue = b.queue[1:]
+			b.storing = true
 			b.nextID++
 		}
 		id := b.node + "-" + strconv.FormatUint(b.nextID, 10)
@@ -216,7 +250,11 @@ func (b *natsBus) publisher() {
 			}
 			continue
 		}
-		b.store(e, id)
+		if p.release != "" {
+			b.deleteClaim(p.release, p.rev)
+			continue
+		}
+		b.store(p.e, id)
 	}
 }
 
@@ -320,18 +358,28 @@ func (b *natsBus) claim(nick string) bool {
 	return true
 }
 
-// release deletes nick's key, if this node still holds it.
+// release has the publisher delete nick's key, if this node still holds
+// it; it never waits.
 func (b *natsBus) release(nick string) {
 	b.mu.Lock()
 	rev, ok := b.claims[nick]
 	delete(b.claims, nick)
-	b.mu.Unlock()
-	if !ok {
-		return
+	if ok {
+		b.queue = append(b.queue, pending{release: nick, rev: rev})
 	}
-	ctx, cancel := context.WithTimeout(b.ctx, natsTimeout)
+	b.mu.Unlock()
+	if ok {
+		b.wakePublisher()
+	}
+}
+
+// deleteClaim deletes nick's key, if it is still at revision rev; one
+// try: a key left behind expires after nickTTL. Not ended by close, so
+// that close releases what it can.
+func (b *natsBus) deleteClaim(nick string, rev uint64) {
+	ctx, cancel := context.WithTimeout(context.Background(), natsTimeout)
 	defer cancel()
-	if err := b.kv.Delete(ctx, nick, jetstream.LastRevision(rev)); err != nil && b.ctx.Err() == nil {
+	if err := b.kv.Delete(ctx, nick, jetstream.LastRevision(rev)); err != nil {
 		b.log.Warn("nats: releasing a nick failed; it expires", "nick", nick, "error", err)
 	}
 }
@@ -370,20 +418,27 @@ func (b *natsBus) refresher() {
 	}
 }
 
-// close stops the consumer and the publisher (events not yet stored are
+// close stops the consumer, the publisher (events not yet stored are
 // dropped: the room is shut down, no say of them was acknowledged) and
-// releases this node's nicks; the server closes the connection.
+// the refresher, then releases this node's nicks, those whose release
+// was queued too; the server closes the connection.
 func (b *natsBus) close() {
 	b.cons.Stop()
-	b.mu.Lock()
-	nicks := make([]string, 0, len(b.claims))
-	for n := range b.claims {
-		nicks = append(nicks, n)
-	}
-	b.mu.Unlock()
-	for _, n := range nicks {
-		b.release(n)
-	}
 	b.cancel()
 	b.wg.Wait()
+	b.mu.Lock()
+	held := make(map[string]uint64, len(b.claims))
+	for _, p := range b.queue {
+		if p.release != "" {
+			held[p.release] = p.rev
+		}
+	}
+	for n, rev := range b.claims {
+		held[n] = rev
+	}
+	b.queue, b.claims = nil, map[string]uint64{}
+	b.mu.Unlock()
+	for n, rev := range held {
+		b.deleteClaim(n, rev)
+	}
 }

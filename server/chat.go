@@ -130,6 +130,19 @@ type event struct {
 	Recovered *bool  `json:"recovered,omitempty"`
 }
 
+// refusal tells the sender of a say that the room did not take it
+// (docs/wire.md): it was not published, and nobody sees it.
+type refusal struct {
+	Type   string `json:"type"` // "refused"
+	Text   string `json:"text"` // the say's
+	Reason string `json:"reason"`
+	Time   string `json:"time"`
+}
+
+// reasonBusy refuses a say while the room's events wait to be stored
+// (Options.PublishQueue): the sender may say it again later.
+const reasonBusy = "busy"
+
 // timeFormat is RFC 3339 with milliseconds, for UTC times.
 const timeFormat = "2006-01-02T15:04:05.000Z"
 

@@ -1,5 +1,11 @@
 //go:build !js
 
+// One connection's life, whole: its queue, its writer, its pings and its
+// close are one state machine under client.mu, whose rules (who may start
+// a goroutine, who closes, the order of the close handshake) are read
+// best in one file; split, each piece would need the others' invariants
+// repeated. Hence over 400 lines.
+
 package server
 
 import (
@@ -68,6 +74,10 @@ type client struct {
 	mu           sync.Mutex // guards what follows
 	queue        []*message // for the writer; nil when empty
 	inflight     int        // taken by the writer and not yet written
+	queued       int64      // messages ever queued
+	written      int64      // messages ever written (batches done)
+	replayEnd    int64      // queued's count at the last replayed message
+	replayLeft   int        // replayed messages not yet written: room beyond sendQueue
 	writing      bool       // a writer runs
 	stopped      bool       // no more data frames: kicked, failed or finished
 	goodbye      bool       // goAway: close once the queue is sent
@@ -142,10 +152,11 @@ func (c *client) send(m *message) bool {
 	if c.stopped || c.closeStarted {
 		return true
 	}
-	if len(c.queue)+c.inflight >= c.sendQueue {
+	if len(c.queue)+c.inflight >= c.sendQueue+c.replayLeft {
 		return false
 	}
 	c.queue = append(c.queue, m)
+	c.queued++
 	if !c.writing && !c.finished {
 		c.writing = true
 		c.writers.Add(1)
@@ -155,15 +166,17 @@ func (c *client) send(m *message) bool {
 }
 
 // sendReplay queues the events a returning client missed, beyond the
-// queue's bound, which it raises by as many: they are bounded by the
-// history already, and must not make the next live event find the queue
-// full.
+// queue's bound, which it raises by as many until they are written
+// (batchDoneLocked): they are bounded by the history already, and must
+// not make the next live event find the queue full, nor make room for
+// live events later.
 func (c *client) sendReplay(ms []*message) {
 	if len(ms) == 0 {
 		return
 	}
 	c.mu.Lock()
-	c.sendQueue += len(ms)
+	c.replayLeft = len(ms)
+	c.replayEnd = c.queued + int64(len(ms))
 	c.mu.Unlock()
 	for _, m := range ms {
 		c.send(m)
@@ -318,7 +331,7 @@ func (c *client) writeLoop() {
 	for {
 		c.mu.Lock()
 		clear(batch)
-		c.inflight = 0
+		c.batchDoneLocked()
 		if c.stopped || len(c.queue) == 0 {
 			c.retireUnlock()
 			return
@@ -334,6 +347,14 @@ func (c *client) writeLoop() {
 			return
 		}
 	}
+}
+
+// batchDoneLocked records that the writer's batch is written, with c.mu
+// held.
+func (c *client) batchDoneLocked() {
+	c.written += int64(c.inflight)
+	c.inflight = 0
+	c.replayLeft = int(min(int64(c.replayLeft), max(c.replayEnd-c.written, 0)))
 }
 
 // writeBatch sends the messages of batch, several with one write(2) (see

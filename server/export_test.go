@@ -2,7 +2,10 @@
 
 package server
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // SetPresenceWindow sets how long joins and leaves may wait to be
 // announced together, for tests; call it before the room has members.
@@ -10,4 +13,31 @@ func SetPresenceWindow(s *Server, d time.Duration) {
 	s.room.mu.Lock()
 	s.room.window = d
 	s.room.mu.Unlock()
+}
+
+// BlockClaim makes the room's bus stop in its claim of nick, as a
+// cluster's NATS slow to answer would, until unblock is called; claiming
+// is closed once the claim has begun. Call it before nick joins.
+func BlockClaim(s *Server, nick string) (claiming <-chan struct{}, unblock func()) {
+	b := &blockingBus{claiming: make(chan struct{}), unblock: make(chan struct{}), nick: nick}
+	var once sync.Once
+	s.room.mu.Lock()
+	b.bus = s.room.bus
+	s.room.bus = b
+	s.room.mu.Unlock()
+	return b.claiming, func() { once.Do(func() { close(b.unblock) }) }
+}
+
+type blockingBus struct {
+	bus
+	nick              string
+	claiming, unblock chan struct{}
+}
+
+func (b *blockingBus) claim(nick string) bool {
+	if nick == b.nick {
+		close(b.claiming)
+		<-b.unblock
+	}
+	return b.bus.claim(nick)
 }

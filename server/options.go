@@ -108,6 +108,16 @@ type Options struct {
 	// later losses are reconnected. Defaults to none: this process alone.
 	NATS string
 
+	// PublishQueue is how many chat events a server of a cluster may hold
+	// while NATS has yet to store them (it is away, or slow): they wait in
+	// memory, in order. A say that finds the queue full is refused, and
+	// its sender is told with a "refused" message (docs/wire.md); nothing
+	// queued is dropped. Joins and leaves are queued past the bound, as
+	// members come and go whatever NATS does. A say is at most 1000
+	// characters, so the queue holds a few MiB at most. Without NATS
+	// nothing waits. Defaults to 2048.
+	PublishQueue int
+
 	// NATSOptions are more options for the NATS connection (credentials,
 	// TLS, or nats.InProcessServer for a server embedded in the process).
 	NATSOptions []nats.Option
@@ -128,6 +138,7 @@ const (
 	DefaultRateLimit    = 100
 	DefaultHistorySize  = 1000
 	DefaultHistoryAge   = 2 * time.Minute
+	DefaultPublishQueue = 2048
 )
 
 // minSendQueue holds a chat join's welcome and join messages.
@@ -158,6 +169,7 @@ func (o *Options) cloneWithDefaults() (*Options, error) {
 	negative("RateBurst", int64(c.RateBurst))
 	negative("HistorySize", int64(c.HistorySize))
 	negative("HistoryAge", int64(c.HistoryAge))
+	negative("PublishQueue", int64(c.PublishQueue))
 	if math.IsNaN(c.RateLimit) {
 		errs = append(errs, errors.New("RateLimit must be a number, got NaN"))
 	}
@@ -205,6 +217,9 @@ func (o *Options) cloneWithDefaults() (*Options, error) {
 	}
 	if c.HistoryAge == 0 {
 		c.HistoryAge = DefaultHistoryAge
+	}
+	if c.PublishQueue == 0 {
+		c.PublishQueue = DefaultPublishQueue
 	}
 	if c.RateLimit == 0 {
 		c.RateLimit = DefaultRateLimit

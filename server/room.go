@@ -75,15 +75,21 @@ func newRoom(epoch string, h history) *room {
 // join gives c its nick and sends it the welcome at once, then, if it
 // comes back with a resume position the history still covers, the events
 // it missed, in order, before any live one (the room's lock is held); its
-// join is announced with the next flush.
+// join is announced with the next flush. The nick is claimed first, with
+// the lock released while the bus answers (unique).
 func (r *room) join(c *client) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if c.nick == "" {
+	nick := c.nick
+	if nick == "" {
 		r.guests++
-		c.nick = "guest-" + strconv.Itoa(r.guests)
+		nick = "guest-" + strconv.Itoa(r.guests)
 	}
-	c.nick = r.unique(c.nick)
+	r.mu.Unlock()
+	nick = r.unique(nick)
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c.nick = nick
 	c.roomSlot = len(r.clients)
 	r.clients = append(r.clients, c)
 	now := time.Now()
@@ -105,22 +111,36 @@ func (r *room) join(c *client) {
 
 // unique claims nick, or nick with the first free suffix from -2 on, and
 // returns it. A nick is free when no member of this node has it and the
-// bus grants it (another node's member may have it).
+// bus grants it (another node's member may have it). The room's lock is
+// not held while the bus is asked (a cluster's asks NATS, which may be
+// slow): the nick is reserved in r.nicks meanwhile, so that no other
+// join of this node takes it, and given back if the bus refuses it.
 func (r *room) unique(nick string) string {
 	for i := 1; ; i++ {
 		n := nick
 		if i > 1 {
 			n = nick + "-" + strconv.Itoa(i)
 		}
-		if !r.nicks[n] && r.bus.claim(n) {
-			r.nicks[n] = true
+		r.mu.Lock()
+		taken, b := r.nicks[n], r.bus
+		r.nicks[n] = true
+		r.mu.Unlock()
+		if taken {
+			continue
+		}
+		if b.claim(n) {
 			return n
 		}
+		r.mu.Lock()
+		delete(r.nicks, n)
+		r.mu.Unlock()
 	}
 }
 
 // say publishes text from c, unless c has been kicked out. If c's join
-// waits, the flush comes first.
+// waits, the flush comes first. If the bus cannot take more (a cluster's
+// NATS is away, Options.PublishQueue), c is told that its say is refused:
+// it is neither lost unseen nor acknowledged, and what is queued stays.
 func (r *room) say(c *client, text string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -133,7 +153,20 @@ func (r *room) say(c *client, text string) {
 			return // dropped by the flush
 		}
 	}
+	if !r.closed && r.bus.full() {
+		r.sendOrKick(c, encode(refusal{Type: "refused", Text: text, Reason: reasonBusy, Time: stamp(time.Now())}))
+		return
+	}
 	r.publish("say", []string{c.nick}, text)
+}
+
+// sendOrKick sends m to c, with r.mu held, and kicks c out with 1008
+// "too slow" if its queue is full.
+func (r *room) sendOrKick(c *client, m *message) {
+	if !c.send(m) {
+		r.remove(c)
+		c.kick(websocket.StatusPolicyViolation, "too slow")
+	}
 }
 
 // leave removes c, unless it has been kicked out already.

@@ -57,6 +57,9 @@
 // room gets a suffix ("alice-2"), as does one whose leave is yet to be
 // announced. The welcome carries the nick given. The
 // sender of a say gets it back too: that copy is its acknowledgement. A
+// say the room cannot take now (a cluster whose NATS is away,
+// Options.PublishQueue) is refused, to its sender alone:
+// {"type":"refused","text":"hello","reason":"busy","time":"..."}. A
 // member dropped for being slow gets a leave like any other; one that
 // leaves before its join was announced gets neither; on Shutdown,
 // when all go at once, no leave (or pending join) is sent.

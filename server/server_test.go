@@ -625,6 +625,7 @@ func TestNewErrors(t *testing.T) {
 		"negative PingInterval": func(o *server.Options) { o.PingInterval = -time.Second },
 		"negative PingTimeout":  func(o *server.Options) { o.PingTimeout = -time.Second },
 		"negative TickInterval": func(o *server.Options) { o.TickInterval = -time.Second },
+		"negative PublishQueue": func(o *server.Options) { o.PublishQueue = -1 },
 		"bad origin":            func(o *server.Options) { o.AllowedOrigins = []string{"[a-"} },
 		"no web dir":            func(o *server.Options) { o.WebDir += "-missing" },
 		"web dir is a file":     func(o *server.Options) { o.WebDir = o.WasmPath },

@@ -89,6 +89,8 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (*
 		"names browsers reach this server by, the only ones a page may name in Host (against DNS rebinding): comma-separated `patterns` (default localhost and -addr's host name; IP addresses always pass)")
 	fs.StringVar(&c.server.NATS, "nats", "",
 		"NATS server `URL` (nats://127.0.0.1:4222, with JetStream) to share the chat room and the ticks with the other servers given it (server/docs/cluster.md); none: this process alone")
+	fs.IntVar(&c.server.PublishQueue, "publish-queue", server.DefaultPublishQueue,
+		"chat `events` held while -nats has yet to store them; a say past it is refused to its sender")
 	fs.Int64Var(&c.server.ReadLimit, "read-limit", server.DefaultReadLimit,
 		"largest message a client may send, in `bytes`; a larger one closes with 1009")
 	fs.IntVar(&c.server.SendQueue, "send-queue", server.DefaultSendQueue,

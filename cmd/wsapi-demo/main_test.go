@@ -56,6 +56,7 @@ func TestParseConfigDefaults(t *testing.T) {
 			HistorySize:  1000,
 			HistoryAge:   2 * time.Minute,
 			RateLimit:    100,
+			PublishQueue: 2048,
 		},
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -84,6 +85,7 @@ func TestParseConfigEnvAndFlags(t *testing.T) {
 		"WSAPI_MAX_HEADER_BYTES": "4096",
 		"WSAPI_HISTORY":          "50",
 		"WSAPI_HISTORY_AGE":      "30s",
+		"WSAPI_PUBLISH_QUEUE":    "100",
 		"ADDR":                   "ignored",
 	}
 	c, err := parseConfig(nil, e.get, io.Discard)
@@ -111,6 +113,7 @@ func TestParseConfigEnvAndFlags(t *testing.T) {
 			HistoryAge:     30 * time.Second,
 			RateLimit:      2.5,
 			RateBurst:      7,
+			PublishQueue:   100,
 		},
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -161,7 +164,7 @@ func TestUsage(t *testing.T) {
 	for _, name := range []string{
 		"addr", "web", "wasm", "wasm-exec", "origins", "read-limit", "send-queue",
 		"ping-interval", "ping-timeout", "tick-interval", "tls-cert", "tls-key", "shutdown-timeout",
-		"rate-limit", "rate-burst", "header-timeout", "max-header-bytes",
+		"rate-limit", "rate-burst", "header-timeout", "max-header-bytes", "publish-queue",
 	} {
 		re := regexp.MustCompile(`(?m)^  -` + name + ` \S+  \$WSAPI_` + strings.ToUpper(strings.ReplaceAll(name, "-", "_")) + `\n`)
 		if !re.MatchString(out.String()) {
