@@ -32,6 +32,11 @@ const (
 	Say     ChatEventType = "say"
 	Leave   ChatEventType = "leave"
 	Welcome ChatEventType = "welcome"
+	// Refused is not a room event: the room refused one of this client's
+	// says (Text), for Reason ("busy": a server of a cluster holds too many
+	// says its NATS has yet to store); nobody else saw it, and it has no
+	// Seq. Say it again later.
+	Refused ChatEventType = "refused"
 )
 
 // ChatEvent is one room event, as the server stamped it.
@@ -40,12 +45,13 @@ const (
 // Join or Leave may name several members: Nicks lists them all, in the
 // order they came, and Nick is the first.
 type ChatEvent struct {
-	Type  ChatEventType
-	Nick  string
-	Nicks []string  // for Join and Leave: every member named, Nick first
-	Text  string    // for Say
-	Seq   uint64    // the room's sequence number, one more per event
-	Time  time.Time // the server's time
+	Type   ChatEventType
+	Nick   string
+	Nicks  []string  // for Join and Leave: every member named, Nick first
+	Text   string    // for Say and Refused
+	Reason string    // for Refused: why the room refused the say
+	Seq    uint64    // the room's sequence number, one more per event
+	Time   time.Time // the server's time
 }
 
 // String renders the event as the page lists it: "<nick>: <text>",
@@ -57,6 +63,8 @@ func (e ChatEvent) String() string {
 	switch e.Type {
 	case Say:
 		return e.Nick + ": " + e.Text
+	case Refused:
+		return "not sent (" + e.Reason + "): " + e.Text
 	case Join:
 		return e.names() + " joined"
 	case Leave:
@@ -118,6 +126,7 @@ type ChatState struct {
 	LastSeq uint64      // the last sequence number seen, the welcome's included
 	Missed  int         // events missed, from the gaps in the sequence
 	Pending int         // own messages not yet seen coming back from the room
+	Refused int         // own messages the room refused (a Refused event each)
 }
 
 // Chat is a client of the chat room.
@@ -182,12 +191,13 @@ func DialChat(base string, opts *ChatOptions) (*Chat, error) {
 
 // chatWire is a chat message on the wire, in either direction.
 type chatWire struct {
-	Type  string   `json:"type"`
-	Nick  string   `json:"nick,omitempty"`
-	Nicks []string `json:"nicks,omitempty"`
-	Text  string   `json:"text,omitempty"`
-	Seq   uint64   `json:"seq,omitempty"`
-	Time  string   `json:"time,omitempty"`
+	Type   string   `json:"type"`
+	Nick   string   `json:"nick,omitempty"`
+	Nicks  []string `json:"nicks,omitempty"`
+	Text   string   `json:"text,omitempty"`
+	Reason string   `json:"reason,omitempty"`
+	Seq    uint64   `json:"seq,omitempty"`
+	Time   string   `json:"time,omitempty"`
 }
 
 // ParseChat parses a message from the chat endpoint: a welcome, which has
@@ -201,7 +211,13 @@ func ParseChat(m wsapi.MessageEvent) (ChatEvent, error) {
 	if err := json.Unmarshal(m.Data, &w); err != nil {
 		return ChatEvent{}, fmt.Errorf("chat: failed to parse message: %w", err)
 	}
-	ev := ChatEvent{Type: ChatEventType(w.Type), Nick: w.Nick, Text: w.Text, Seq: w.Seq}
+	ev := ChatEvent{Type: ChatEventType(w.Type), Nick: w.Nick, Text: w.Text, Reason: w.Reason, Seq: w.Seq}
+	if ev.Type == Refused {
+		return parseRefused(ev, w)
+	}
+	if w.Reason != "" {
+		return ChatEvent{}, fmt.Errorf("chat: %s message with a reason", w.Type)
+	}
 	switch ev.Type {
 	case Welcome, Join, Leave:
 		if w.Text != "" {
@@ -231,6 +247,20 @@ func ParseChat(m wsapi.MessageEvent) (ChatEvent, error) {
 	t, err := time.Parse(time.RFC3339Nano, w.Time)
 	if err != nil {
 		return ChatEvent{}, fmt.Errorf("chat: %s message: bad time: %w", w.Type, err)
+	}
+	ev.Time = t
+	return ev, nil
+}
+
+// parseRefused checks a refusal: the say's text and a reason, and neither
+// a nick nor a seq, as it is no room event.
+func parseRefused(ev ChatEvent, w chatWire) (ChatEvent, error) {
+	if w.Text == "" || w.Reason == "" || w.Nick != "" || w.Nicks != nil || w.Seq != 0 {
+		return ChatEvent{}, fmt.Errorf("chat: refused message: want text and reason, no nick, nicks or seq")
+	}
+	t, err := time.Parse(time.RFC3339Nano, w.Time)
+	if err != nil {
+		return ChatEvent{}, fmt.Errorf("chat: refused message: bad time: %w", err)
 	}
 	ev.Time = t
 	return ev, nil
@@ -269,6 +299,12 @@ func (c *Chat) message(m wsapi.MessageEvent) error {
 			return
 		case !st.Welcomed:
 			err = fmt.Errorf("chat: %s before the welcome", ev.Type)
+			return
+		case ev.Type == Refused:
+			st.Refused++
+			if st.Pending > 0 {
+				st.Pending--
+			}
 			return
 		case ev.Seq <= st.LastSeq:
 			err = fmt.Errorf("chat: %s with seq %d after seq %d", ev.Type, ev.Seq, st.LastSeq)

@@ -107,6 +107,7 @@ func TestParseChat(t *testing.T) {
 		{`{"type":"leave","nick":"a","nicks":["a","b","c"],"seq":7,` + ts + `}`, ChatEvent{Type: Leave, Nick: "a", Nicks: []string{"a", "b", "c"}, Seq: 7, Time: want}},
 		{`{"type":"say","nick":"alice","text":"hello","seq":8,` + ts + `,"extra":1}`, ChatEvent{Type: Say, Nick: "alice", Text: "hello", Seq: 8, Time: want}},
 		{`{"type":"leave","nick":"alice","seq":9,` + ts + `}`, ChatEvent{Type: Leave, Nick: "alice", Nicks: []string{"alice"}, Seq: 9, Time: want}},
+		{`{"type":"refused","text":"hello","reason":"busy",` + ts + `}`, ChatEvent{Type: Refused, Text: "hello", Reason: "busy", Time: want}},
 	} {
 		got, err := ParseChat(text(c.in))
 		if err != nil || !reflect.DeepEqual(got, c.want) {
@@ -128,6 +129,12 @@ func TestParseChat(t *testing.T) {
 		`{"type":"leave","nick":"a","nicks":["a",1],"seq":1,` + ts + `}`,
 		`{"type":"say","nick":"a","nicks":["a","b"],"text":"x","seq":1,` + ts + `}`,
 		`{"type":"welcome","nick":"a","nicks":["a","b"],"seq":0,` + ts + `}`,
+		`{"type":"refused","reason":"busy",` + ts + `}`,
+		`{"type":"refused","text":"x",` + ts + `}`,
+		`{"type":"refused","text":"x","reason":"busy","seq":3,` + ts + `}`,
+		`{"type":"refused","nick":"a","text":"x","reason":"busy",` + ts + `}`,
+		`{"type":"refused","text":"x","reason":"busy"}`,
+		`{"type":"say","nick":"a","text":"x","reason":"busy","seq":1,` + ts + `}`,
 	} {
 		if got, err := ParseChat(text(in)); err == nil {
 			t.Errorf("ParseChat(%s) = %+v, want an error", in, got)
