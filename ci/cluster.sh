@@ -1,7 +1,7 @@
 #!/bin/sh
 # make cluster: a local cluster on this machine, for trying the scale-out
 # (server/docs/cluster.md): one nats-server with JetStream, its store in
-# .cache/cluster, on 127.0.0.1:$NATS_PORT, and $INSTANCES servers of the
+# $NATS_DIR (.cache/cluster), on 127.0.0.1:$NATS_PORT, and $INSTANCES servers of the
 # demo on 127.0.0.1 from $BASE_PORT on, each serving the page and sharing
 # the chat room and the ticks through NATS. Ctrl-C (or a kill of make)
 # stops them all.
@@ -16,7 +16,8 @@ cd -- "$(dirname "$0")/.."
 INSTANCES=${INSTANCES:-3}
 BASE_PORT=${BASE_PORT:-8081}
 NATS_PORT=${NATS_PORT:-4222}
-mkdir -p bin .cache/cluster
+NATS_DIR=${NATS_DIR:-.cache/cluster}
+mkdir -p bin "$NATS_DIR"
 
 pids=""
 stop() {
@@ -35,9 +36,21 @@ if [ -z "$url" ]; then
 		(cd server && go build -o ../bin/nats-server github.com/nats-io/nats-server/v2)
 		nats=bin/nats-server
 	fi
-	echo "cluster: $nats on 127.0.0.1:$NATS_PORT, JetStream in .cache/cluster/nats"
-	"$nats" -a 127.0.0.1 -p "$NATS_PORT" -js -sd .cache/cluster/nats &
+	echo "cluster: $nats on 127.0.0.1:$NATS_PORT, JetStream in $NATS_DIR/nats"
+	# nats-server writes its ports file once it listens: the servers,
+	# which fail at once on a NATS they cannot reach, start after it.
+	rm -rf "$NATS_DIR/ports" && mkdir -p "$NATS_DIR/ports"
+	"$nats" -a 127.0.0.1 -p "$NATS_PORT" -js -sd "$NATS_DIR/nats" --ports_file_dir "$NATS_DIR/ports" &
 	pids="$pids $!"
+	tries=0
+	while [ -z "$(ls "$NATS_DIR/ports")" ]; do
+		tries=$((tries + 1))
+		if [ $tries -gt 300 ] || ! kill -0 "$!" 2>/dev/null; then
+			echo "cluster: nats-server did not start on 127.0.0.1:$NATS_PORT" >&2
+			exit 1
+		fi
+		sleep 0.1
+	done
 	url=nats://127.0.0.1:$NATS_PORT
 fi
 

@@ -1,0 +1,171 @@
+//go:build !js
+
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// TestMakeCluster runs `make cluster` as the README tells a user to, with
+// two servers: a say on one reaches a member of the other with the same
+// seq, and a Ctrl-C stops nats-server and both servers. nats-server comes
+// from PATH or is built from the module proxy (ci/cluster.sh).
+func TestMakeCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds the demo and maybe nats-server")
+	}
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make not found")
+	}
+	base, natsPort := freePorts(t)
+	cmd := exec.Command("make", "-s", "cluster", "INSTANCES=2",
+		"BASE_PORT="+strconv.Itoa(base), "NATS_PORT="+strconv.Itoa(natsPort), "NATS_DIR="+t.TempDir())
+	cmd.Dir = filepath.Join("..", "..")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a terminal's job
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // whatever happens
+	serving := make(chan string, 2)
+	go func() {
+		re := regexp.MustCompile(`^serving http://(127\.0\.0\.1:\d+)/`)
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				serving <- m[1]
+			}
+		}
+		close(serving)
+	}()
+	var addrs []string
+	for len(addrs) < 2 {
+		select {
+		case a, ok := <-serving:
+			if !ok {
+				t.Fatalf("make cluster ended with %d servers serving", len(addrs))
+			}
+			addrs = append(addrs, a)
+		case <-time.After(5 * time.Minute):
+			t.Fatalf("make cluster: %d servers serving", len(addrs))
+		}
+	}
+
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	// Each joins (a member sees the room from its own join on), then
+	// alice says something; both see it, with one seq.
+	alice := dialChat(t, ctx, addrs[0], "alice")
+	readUntil(t, ctx, alice, "join")
+	bob := dialChat(t, ctx, addrs[1], "bob")
+	readUntil(t, ctx, bob, "join")
+	msg, _ := json.Marshal(map[string]string{"type": "say", "text": "across"})
+	if err := alice.Write(ctx, websocket.MessageText, msg); err != nil {
+		t.Fatal(err)
+	}
+	a, b := readUntil(t, ctx, alice, "say"), readUntil(t, ctx, bob, "say")
+	if a["text"] != "across" || b["text"] != "across" || a["seq"] == nil || a["seq"] != b["seq"] {
+		t.Errorf("the say on alice's server: %v; on bob's: %v", a, b)
+	}
+	alice.CloseNow()
+	bob.CloseNow()
+
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) // Ctrl-C
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case <-waited:
+	case <-time.After(time.Minute):
+		t.Fatal("make cluster did not end on Ctrl-C")
+	}
+	for _, a := range append(addrs, net.JoinHostPort("127.0.0.1", strconv.Itoa(natsPort))) {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			c, err := net.Dial("tcp", a)
+			if err != nil {
+				break
+			}
+			c.Close()
+			if time.Now().After(deadline) {
+				t.Fatalf("after Ctrl-C, %s still listens: orphaned", a)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+}
+
+// freePorts returns a port p such that p and p+1 are free, for two
+// servers, and another free port, for NATS.
+func freePorts(t *testing.T) (base, other int) {
+	t.Helper()
+	for range 50 {
+		l1, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := l1.Addr().(*net.TCPAddr).Port
+		l2, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p+1))
+		if err != nil {
+			l1.Close()
+			continue
+		}
+		l3, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := l3.Addr().(*net.TCPAddr).Port
+		l1.Close()
+		l2.Close()
+		l3.Close()
+		return p, q
+	}
+	t.Fatal("no two free ports in a row")
+	return 0, 0
+}
+
+// readUntil reads c's messages up to the first of type typ, and returns it.
+func readUntil(t *testing.T, ctx context.Context, c *websocket.Conn, typ string) map[string]any {
+	t.Helper()
+	for {
+		_, data, err := c.Read(ctx)
+		if err != nil {
+			t.Fatalf("waiting for a %s: %v", typ, err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatalf("%s: %v", data, err)
+		}
+		if m["type"] == typ {
+			return m
+		}
+	}
+}
+
+// dialChat joins the chat of the server at addr as nick.
+func dialChat(t *testing.T, ctx context.Context, addr, nick string) *websocket.Conn {
+	t.Helper()
+	c, _, err := websocket.Dial(ctx, "ws://"+addr+"/ws/chat?nick="+nick, nil)
+	if err != nil {
+		t.Fatalf("chat on %s: %v", addr, err)
+	}
+	t.Cleanup(func() { c.CloseNow() })
+	return c
+}
