@@ -28,6 +28,10 @@ const (
 	nickTTL = 15 * time.Second
 	// natsTimeout bounds each request to JetStream.
 	natsTimeout = 5 * time.Second
+	// dupWindow is how long JetStream remembers a message ID, so that a
+	// publish retried after a lost ack is stored once; JetStream wants it
+	// no longer than the stream's MaxAge, a shorter -history-age.
+	dupWindow = 2 * time.Minute
 	// retryWait is the pause before a publish is tried again after NATS
 	// failed it (a restart, a lost connection).
 	retryWait = 100 * time.Millisecond
@@ -119,7 +123,7 @@ func newNATSBus(nc *nats.Conn, r *room, o *Options) (*natsBus, error) {
 		MaxMsgsPerSubject: int64(o.HistorySize),
 		MaxAge:            o.HistoryAge,
 		Discard:           jetstream.DiscardOld,
-		Duplicates:        2 * time.Minute,
+		Duplicates:        min(dupWindow, o.HistoryAge),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("failed to make the JetStream stream %s: %w", chatStreamName, err)
