@@ -184,7 +184,7 @@ func (b *natsBus) readLast(ctx context.Context, stream jetstream.Stream) error {
 	}
 	m, err := stream.GetLastMsgForSubject(ctx, chatSubject)
 	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return nil
+		return b.readEmpty(ctx, stream)
 	}
 	if err != nil {
 		return fmt.Errorf("failed to read the last chat event: %w", err)
@@ -198,6 +198,25 @@ func (b *natsBus) readLast(ctx context.Context, stream jetstream.Stream) error {
 	if m.Sequence >= b.lastSSeq {
 		b.lastSeq, b.lastSSeq = seq, m.Sequence
 	}
+	return nil
+}
+
+// readEmpty learns the numbering of a subject without events: new, or
+// quiet longer than MaxAge, which dropped them all. The next event then
+// expects no last one, and its seq follows the last this node knows, or,
+// for a node that knows none, the stream's last sequence: each event of
+// the room took one, so no seq given before is greater, and seq never
+// goes back within an epoch (it is the same seq on a stream of this room
+// alone).
+func (b *natsBus) readEmpty(ctx context.Context, stream jetstream.Stream) error {
+	info, err := stream.Info(ctx)
+	if err != nil {
+		return fmt.Errorf("failed to read the stream %s: %w", chatStreamName, err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.lastSeq = max(b.lastSeq, int64(info.State.LastSeq))
+	b.lastSSeq = 0
 	return nil
 }
 

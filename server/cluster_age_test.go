@@ -1,0 +1,72 @@
+//go:build !js
+
+package server_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/go-wsapi/wsapi/server"
+	"github.com/go-wsapi/wsapi/server/natstest"
+)
+
+// waitStreamEmpty waits until the stream name has dropped every message
+// (its MaxAge), as a cluster that stayed quiet longer than HistoryAge.
+func waitStreamEmpty(t *testing.T, ctx context.Context, n *natstest.Server, name string) {
+	t.Helper()
+	nc, err := nats.Connect(n.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		s, err := js.Stream(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.CachedInfo().State.Msgs == 0 && s.CachedInfo().State.LastSeq > 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("stream %s still holds %d messages", name, s.CachedInfo().State.Msgs)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// TestClusterHistoryAged: the room stays quiet longer than HistoryAge, and
+// the stream drops every event it had; the room goes on, numbered after
+// its last event, from the server that saw it and from one started since.
+func TestClusterHistoryAged(t *testing.T) {
+	checkGoroutines(t)
+	n := natstest.Start(t)
+	ctx := testContext(t)
+	opts := server.Options{HistoryAge: time.Second}
+	a := startNode(t, n, opts)
+	alice, wa := joinChat(t, ctx, a, "alice", nil)
+	ra := newReader(t, "alice", wa.Seq)
+	say(t, ctx, alice, "before")
+	ra.read(ctx, alice, func(r *reader) bool { return r.says["before"] == 1 })
+	waitStreamEmpty(t, ctx, n, "WSAPI_CHAT")
+	say(t, ctx, alice, "after")
+	ra.read(ctx, alice, func(r *reader) bool { return r.says["after"] == 1 })
+
+	waitStreamEmpty(t, ctx, n, "WSAPI_CHAT")
+	b := startNode(t, n, opts)
+	bob, wb := joinChat(t, ctx, b, "bob", nil)
+	say(t, ctx, bob, "from b")
+	// alice's reader fails on a seq that is not the next one.
+	ra.read(ctx, alice, func(r *reader) bool { return r.says["from b"] == 1 })
+	if wb.Epoch != wa.Epoch {
+		t.Errorf("epoch on b %q, on a %q: one stream", wb.Epoch, wa.Epoch)
+	}
+}
