@@ -70,3 +70,28 @@ func TestClusterHistoryAged(t *testing.T) {
 		t.Errorf("epoch on b %q, on a %q: one stream", wb.Epoch, wa.Epoch)
 	}
 }
+
+// TestClusterTicksAged: the cluster had no listener longer than
+// HistoryAge, and the ticks stream dropped every quote; a server started
+// since ticks for a new listener, after the stream's last quote.
+func TestClusterTicksAged(t *testing.T) {
+	checkGoroutines(t)
+	n := natstest.Start(t)
+	ctx := testContext(t)
+	opts := server.Options{HistoryAge: time.Second, TickInterval: 10 * time.Millisecond}
+	a := startNode(t, n, opts)
+	c := dial(t, ctx, a, "/ws/ticks", nil)
+	readWelcome(t, ctx, c)
+	var last int64
+	for range 3 {
+		last = readQuote(t, ctx, c).Seq
+	}
+	c.CloseNow()
+	waitStreamEmpty(t, ctx, n, "WSAPI_TICKS")
+	b := startNode(t, n, opts)
+	c = dial(t, ctx, b, "/ws/ticks", nil)
+	readWelcome(t, ctx, c)
+	if q := readQuote(t, ctx, c); q.Seq <= last {
+		t.Errorf("quote %d after the stream's last %d", q.Seq, last)
+	}
+}
