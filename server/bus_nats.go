@@ -444,7 +444,11 @@ func (b *natsBus) refresher() {
 // close stops the consumer, the publisher (events not yet stored are
 // dropped: the room is shut down, no say of them was acknowledged) and
 // the refresher, then releases this node's nicks, those whose release
-// was queued too; the server closes the connection.
+// was queued too; the server closes the connection. The server tells its
+// members it is going only after this returns, so the releases run at
+// once, not one request's timeout after another when NATS does not
+// answer, and not at all while it is known to be unreachable: the nicks
+// then expire (nickTTL).
 func (b *natsBus) close() {
 	b.cons.Stop()
 	b.cancel()
@@ -461,7 +465,12 @@ func (b *natsBus) close() {
 	}
 	b.queue, b.claims = nil, map[string]uint64{}
 	b.mu.Unlock()
-	for n, rev := range held {
-		b.deleteClaim(n, rev)
+	if !b.nc.IsConnected() {
+		return
 	}
+	var wg sync.WaitGroup
+	for n, rev := range held {
+		wg.Go(func() { b.deleteClaim(n, rev) })
+	}
+	wg.Wait()
 }

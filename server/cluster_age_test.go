@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -93,5 +94,37 @@ func TestClusterTicksAged(t *testing.T) {
 	readWelcome(t, ctx, c)
 	if q := readQuote(t, ctx, c); q.Seq <= last {
 		t.Errorf("quote %d after the stream's last %d", q.Seq, last)
+	}
+}
+
+// TestClusterShutdownNATSDown: a server shuts down while NATS is down: its
+// members are told it is going (1001), and Shutdown does not wait on NATS
+// to give back their nicks one after the other (each would take a
+// request's timeout, longer in all than the shutdown's).
+func TestClusterShutdownNATSDown(t *testing.T) {
+	checkGoroutines(t)
+	n := natstest.Start(t)
+	ctx := testContext(t)
+	a := startNode(t, n, server.Options{})
+	var members []*websocket.Conn
+	var r *reader
+	for _, nick := range []string{"alice", "bob", "carol"} {
+		c, w := joinChat(t, ctx, a, nick, nil)
+		if r == nil {
+			r = newReader(t, nick, w.Seq)
+		}
+		members = append(members, c)
+		// Its join announced: a member whose join waits gives its nick
+		// back at once when it goes (room.remove).
+		r.read(ctx, members[0], func(r *reader) bool { return r.events[r.last] == "join "+nick+" " })
+	}
+	n.Stop()
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second) // as the other tests'
+	defer cancel()
+	if err := a.Shutdown(sctx); err != nil {
+		t.Errorf("Shutdown with NATS down: %v", err)
+	}
+	for _, c := range members {
+		wantClose(t, readUntilClose(t, ctx, c), websocket.StatusGoingAway, "server shutting down")
 	}
 }

@@ -142,7 +142,7 @@ func (tc *tickCluster) run() {
 	for {
 		select {
 		case <-tc.ctx.Done():
-			if rev != 0 {
+			if rev != 0 && tc.js.Conn().IsConnected() { // else it expires (leaseTTL)
 				ctx, cancel := context.WithTimeout(context.Background(), natsTimeout)
 				tc.kv.Delete(ctx, ticksLease, jetstream.LastRevision(rev))
 				cancel()
