@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -102,9 +104,23 @@ func connectNATS(url string, extra []nats.Option) (*nats.Conn, error) {
 	}, extra...)
 	nc, err := nats.Connect(url, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("failed to connect to NATS at %q: %w", url, err)
+		return nil, fmt.Errorf("failed to connect to NATS at %q: %w", redactURLs(url), err)
 	}
 	return nc, nil
+}
+
+// redactURLs is a NATS URL list (comma-separated) fit for an error, which
+// goes to logs: each userinfo, a user and password or a token, is
+// replaced by xxxxx.
+func redactURLs(urls string) string {
+	parts := strings.Split(urls, ",")
+	for i, p := range parts {
+		if u, err := url.Parse(strings.TrimSpace(p)); err == nil && u.User != nil {
+			u.User = url.User("xxxxx")
+			parts[i] = u.String()
+		}
+	}
+	return strings.Join(parts, ",")
 }
 
 // newNATSBus makes the stream and the bucket if they are not there yet,

@@ -4,6 +4,7 @@ package server_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +15,9 @@ import (
 	"github.com/go-wsapi/wsapi/server"
 	"github.com/go-wsapi/wsapi/server/natstest"
 )
+
+// These cluster tests are at the edges: a history aged out, NATS gone at
+// shutdown, credentials in the URL.
 
 // waitStreamEmpty waits until the stream name has dropped every message
 // (its MaxAge), as a cluster that stayed quiet longer than HistoryAge.
@@ -126,5 +130,22 @@ func TestClusterShutdownNATSDown(t *testing.T) {
 	}
 	for _, c := range members {
 		wantClose(t, readUntilClose(t, ctx, c), websocket.StatusGoingAway, "server shutting down")
+	}
+}
+
+// TestClusterNATSDownSecret: the error of a server whose NATS is not there
+// names it without the password or token of its URL (it goes to logs).
+func TestClusterNATSDownSecret(t *testing.T) {
+	n := natstest.Start(t)
+	addr := strings.TrimPrefix(n.URL(), "nats://")
+	n.Stop()
+	for _, userinfo := range []string{"wsapi:s3cret@", "s3cret@"} { // a password, a token
+		var o server.Options
+		testFiles(t, &o)
+		o.NATS = "nats://" + userinfo + addr
+		_, err := server.New(&o)
+		if err == nil || !strings.Contains(err.Error(), addr) || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("New with NATS down: %v, want an error naming %s without the secret", err, addr)
+		}
 	}
 }
