@@ -125,11 +125,13 @@ func TestClusterShutdownNATSDown(t *testing.T) {
 	n.Stop()
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Second) // as the other tests'
 	defer cancel()
-	if err := a.Shutdown(sctx); err != nil {
-		t.Errorf("Shutdown with NATS down: %v", err)
-	}
+	done := make(chan error, 1)
+	go func() { done <- a.Shutdown(sctx) }()
 	for _, c := range members {
 		wantClose(t, readUntilClose(t, ctx, c), websocket.StatusGoingAway, "server shutting down")
+	}
+	if err := <-done; err != nil {
+		t.Errorf("Shutdown with NATS down: %v", err)
 	}
 }
 
