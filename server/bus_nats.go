@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,6 +30,10 @@ const (
 	nickTTL = 15 * time.Second
 	// natsTimeout bounds each request to JetStream.
 	natsTimeout = 5 * time.Second
+	// dupWindow is how long JetStream remembers a message ID, so that a
+	// publish retried after a lost ack is stored once; JetStream wants it
+	// no longer than the stream's MaxAge, a shorter -history-age.
+	dupWindow = 2 * time.Minute
 	// retryWait is the pause before a publish is tried again after NATS
 	// failed it (a restart, a lost connection).
 	retryWait = 100 * time.Millisecond
@@ -98,9 +104,23 @@ func connectNATS(url string, extra []nats.Option) (*nats.Conn, error) {
 	}, extra...)
 	nc, err := nats.Connect(url, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("failed to connect to NATS at %q: %w", url, err)
+		return nil, fmt.Errorf("failed to connect to NATS at %q: %w", redactURLs(url), err)
 	}
 	return nc, nil
+}
+
+// redactURLs is a NATS URL list (comma-separated) fit for an error, which
+// goes to logs: each userinfo, a user and password or a token, is
+// replaced by xxxxx.
+func redactURLs(urls string) string {
+	parts := strings.Split(urls, ",")
+	for i, p := range parts {
+		if u, err := url.Parse(strings.TrimSpace(p)); err == nil && u.User != nil {
+			u.User = url.User("xxxxx")
+			parts[i] = u.String()
+		}
+	}
+	return strings.Join(parts, ",")
 }
 
 // newNATSBus makes the stream and the bucket if they are not there yet,
@@ -119,7 +139,7 @@ func newNATSBus(nc *nats.Conn, r *room, o *Options) (*natsBus, error) {
 		MaxMsgsPerSubject: int64(o.HistorySize),
 		MaxAge:            o.HistoryAge,
 		Discard:           jetstream.DiscardOld,
-		Duplicates:        2 * time.Minute,
+		Duplicates:        min(dupWindow, o.HistoryAge),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("failed to make the JetStream stream %s: %w", chatStreamName, err)
@@ -180,7 +200,7 @@ func (b *natsBus) readLast(ctx context.Context, stream jetstream.Stream) error {
 	}
 	m, err := stream.GetLastMsgForSubject(ctx, chatSubject)
 	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return nil
+		return b.readEmpty(ctx, stream)
 	}
 	if err != nil {
 		return fmt.Errorf("failed to read the last chat event: %w", err)
@@ -194,6 +214,25 @@ func (b *natsBus) readLast(ctx context.Context, stream jetstream.Stream) error {
 	if m.Sequence >= b.lastSSeq {
 		b.lastSeq, b.lastSSeq = seq, m.Sequence
 	}
+	return nil
+}
+
+// readEmpty learns the numbering of a subject without events: new, or
+// quiet longer than MaxAge, which dropped them all. The next event then
+// expects no last one, and its seq follows the last this node knows, or,
+// for a node that knows none, the stream's last sequence: each event of
+// the room took one, so no seq given before is greater, and seq never
+// goes back within an epoch (it is the same seq on a stream of this room
+// alone).
+func (b *natsBus) readEmpty(ctx context.Context, stream jetstream.Stream) error {
+	info, err := stream.Info(ctx)
+	if err != nil {
+		return fmt.Errorf("failed to read the stream %s: %w", chatStreamName, err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.lastSeq = max(b.lastSeq, int64(info.State.LastSeq))
+	b.lastSSeq = 0
 	return nil
 }
 
@@ -421,7 +460,11 @@ func (b *natsBus) refresher() {
 // close stops the consumer, the publisher (events not yet stored are
 // dropped: the room is shut down, no say of them was acknowledged) and
 // the refresher, then releases this node's nicks, those whose release
-// was queued too; the server closes the connection.
+// was queued too; the server closes the connection. The server tells its
+// members it is going only after this returns, so the releases run at
+// once, not one request's timeout after another when NATS does not
+// answer, and not at all while it is known to be unreachable: the nicks
+// then expire (nickTTL).
 func (b *natsBus) close() {
 	b.cons.Stop()
 	b.cancel()
@@ -438,7 +481,12 @@ func (b *natsBus) close() {
 	}
 	b.queue, b.claims = nil, map[string]uint64{}
 	b.mu.Unlock()
-	for n, rev := range held {
-		b.deleteClaim(n, rev)
+	if !b.nc.IsConnected() {
+		return
 	}
+	var wg sync.WaitGroup
+	for n, rev := range held {
+		wg.Go(func() { b.deleteClaim(n, rev) })
+	}
+	wg.Wait()
 }

@@ -161,14 +161,20 @@ func (o *Options) cloneWithDefaults() (*Options, error) {
 			errs = append(errs, fmt.Errorf("%s must not be negative, got %d", name, v))
 		}
 	}
+	// negativeDur names the duration as one (-1s), not in nanoseconds.
+	negativeDur := func(name string, d time.Duration) {
+		if d < 0 {
+			errs = append(errs, fmt.Errorf("%s must not be negative, got %v", name, d))
+		}
+	}
 	negative("ReadLimit", c.ReadLimit)
 	negative("SendQueue", int64(c.SendQueue))
-	negative("PingInterval", int64(c.PingInterval))
-	negative("PingTimeout", int64(c.PingTimeout))
-	negative("TickInterval", int64(c.TickInterval))
+	negativeDur("PingInterval", c.PingInterval)
+	negativeDur("PingTimeout", c.PingTimeout)
+	negativeDur("TickInterval", c.TickInterval)
 	negative("RateBurst", int64(c.RateBurst))
 	negative("HistorySize", int64(c.HistorySize))
-	negative("HistoryAge", int64(c.HistoryAge))
+	negativeDur("HistoryAge", c.HistoryAge)
 	negative("PublishQueue", int64(c.PublishQueue))
 	if math.IsNaN(c.RateLimit) {
 		errs = append(errs, errors.New("RateLimit must be a number, got NaN"))

@@ -74,6 +74,12 @@ func newTickCluster(js jetstream.JetStream, ts *tickStream, node string, o *Opti
 	tc.ctx, tc.cancel = context.WithCancel(context.Background())
 	ts.mu.Lock()
 	ts.epoch = strconv.FormatInt(stream.CachedInfo().Created.UnixNano(), 36)
+	if st := stream.CachedInfo().State; st.Msgs == 0 {
+		// Quiet longer than MaxAge, the stream dropped every quote, and
+		// the consumer delivers none: the next quote follows its last
+		// sequence, which it expects (run), not 1.
+		ts.q.seq = int64(st.LastSeq)
+	}
 	ts.cluster = tc
 	ts.mu.Unlock()
 	cons, err := js.OrderedConsumer(ctx, ticksStreamName, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
@@ -136,7 +142,7 @@ func (tc *tickCluster) run() {
 	for {
 		select {
 		case <-tc.ctx.Done():
-			if rev != 0 {
+			if rev != 0 && tc.js.Conn().IsConnected() { // else it expires (leaseTTL)
 				ctx, cancel := context.WithTimeout(context.Background(), natsTimeout)
 				tc.kv.Delete(ctx, ticksLease, jetstream.LastRevision(rev))
 				cancel()
