@@ -101,7 +101,10 @@ func (t *nativeTransport) echo(code int, reason string) { t.queueClose(code, rea
 // starts the closing handshake's deadline.
 func (t *nativeTransport) queueClose(code int, reason string) {
 	t.mu.Lock()
-	if t.closing {
+	if t.closing || t.stop {
+		// After stop the reader is done, and the close frame could not
+		// go out: there is no handshake to wait for.
+		t.closing = true
 		t.mu.Unlock()
 		return
 	}

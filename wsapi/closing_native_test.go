@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 // fullSocket is a socket whose send buffer never has room: every tryWrite
@@ -44,5 +45,37 @@ func TestCoderCloseFrameInSpill(t *testing.T) {
 	}
 	if got := conn.written(); !bytes.Equal(got, cf) {
 		t.Errorf("the server got %x of coder's close frame %x", got, cf)
+	}
+}
+
+// TestCloseAfterConnectionLost checks that a Close called once the reader
+// is done, from a handler that runs before the close event, arms no
+// closing handshake deadline: no close frame can go out, and the timer
+// would hold the socket for CloseTimeout after its close.
+func TestCloseAfterConnectionLost(t *testing.T) {
+	ws := lostSocket(t)
+	closed := make(chan struct{})
+	ws.SetHandlers(Handlers{Message: func(MessageEvent) {
+		tr := ws.tr.(*nativeTransport)
+		for { // until the reader is done
+			tr.mu.Lock()
+			stop := tr.stop
+			tr.mu.Unlock()
+			if stop {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		ws.Close()
+		close(closed)
+	}})
+	<-closed
+	<-ws.Done()
+	tr := ws.tr.(*nativeTransport)
+	tr.mu.Lock()
+	armed := tr.closeTimer != nil
+	tr.mu.Unlock()
+	if armed {
+		t.Error("Close after the reader was done armed the closing handshake's deadline")
 	}
 }

@@ -3,6 +3,7 @@
 package wsapi
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -18,24 +19,9 @@ import (
 // again, and a socket that a program keeps sending on (a ticker that does
 // not look at ReadyState) must not hold a copy of each message.
 func TestSendAfterConnectionLost(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := websocket.Accept(w, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled})
-		if err != nil {
-			return
-		}
-		c.CloseNow() // the TCP end, no close frame
-	}))
-	defer srv.Close()
-	ws, err := New("ws" + strings.TrimPrefix(srv.URL, "http"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := lostSocket(t)
 	ws.SetHandlers(Handlers{})
-	select {
-	case <-ws.Done():
-	case <-time.After(10 * time.Second):
-		t.Fatal("the socket did not close")
-	}
+	<-ws.Done()
 	if ce, _ := ws.CloseEvent(); ce.Code != 1006 {
 		t.Fatalf("close %+v, want 1006", ce)
 	}
@@ -55,4 +41,32 @@ func TestSendAfterConnectionLost(t *testing.T) {
 	if kept != 0 {
 		t.Errorf("the transport keeps %d messages that it can never write", kept)
 	}
+}
+
+// lostSocket returns a socket whose server sends one message, "m", then
+// ends TCP without a close frame; it closes within 10 s once its handlers
+// are set.
+func lostSocket(t *testing.T) *WebSocket {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled})
+		if err != nil {
+			return
+		}
+		c.Write(context.Background(), websocket.MessageText, []byte("m"))
+		c.CloseNow() // the TCP end, no close frame
+	}))
+	t.Cleanup(srv.Close)
+	ws, err := New("ws" + strings.TrimPrefix(srv.URL, "http"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		select {
+		case <-ws.Done():
+		case <-time.After(10 * time.Second):
+			t.Error("the socket did not close")
+		}
+	})
+	return ws
 }
