@@ -27,7 +27,14 @@ func (t *nativeTransport) end(readErr error) (CloseEvent, error) {
 	}
 	// coder/websocket failed the connection itself, and told the server
 	// why: 1009 past Options.ReadLimit, 1002 with its own reason for a
-	// protocol error the tap lets through.
+	// protocol error the tap lets through. If a send was writing inline
+	// as coder wrote that close frame, what the kernel did not take of it
+	// waits in the tap's spill, and the writer that would flush it may not
+	// run before the cut that follows: it goes out here, for failWriteWait
+	// at most, as failProtocol's close frame does.
+	timer := time.AfterFunc(failWriteWait, t.tap.cut)
+	_ = t.tap.flush()
+	timer.Stop()
 	return CloseEvent{Code: 1006}, readErr
 }
 
@@ -94,7 +101,10 @@ func (t *nativeTransport) echo(code int, reason string) { t.queueClose(code, rea
 // starts the closing handshake's deadline.
 func (t *nativeTransport) queueClose(code int, reason string) {
 	t.mu.Lock()
-	if t.closing {
+	if t.closing || t.stop {
+		// After stop the reader is done, and the close frame could not
+		// go out: there is no handshake to wait for.
+		t.closing = true
 		t.mu.Unlock()
 		return
 	}

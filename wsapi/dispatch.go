@@ -210,10 +210,14 @@ func (ws *WebSocket) dispatch() {
 			switch {
 			case linger == nil:
 				ws.lingerDue = false
+				delivered = false
 				linger = time.AfterFunc(dispatchLinger, ws.lingerDone)
 			case !ws.lingerDue:
+				// Armed: what was delivered since counts when
+				// it ends.
 			case delivered:
 				ws.lingerDue = false
+				delivered = false
 				linger.Reset(dispatchLinger)
 			default:
 				// Idle for a whole linger: the next event starts a
@@ -225,7 +229,6 @@ func (ws *WebSocket) dispatch() {
 				}
 				return
 			}
-			delivered = false
 			ws.mu.Unlock()
 			<-ws.wake
 			continue

@@ -54,12 +54,12 @@ type frameTap struct {
 	cond      sync.Cond // on mu: a write ended, or the connection was cut
 	failure   *protocolError
 	out       wsframe.Follower // coder's frames, to know where one ends
-	writing   bool             // a Write of coder's, or a flush, is under way
+	writing   bool             // a Write of coder's is under way
 	try       bool             // see beginTry
 	spill     []byte           // written by coder, not yet by the kernel; its writer's
 	outClose  bool             // coder began a close frame
-	injecting bool
-	sentClose bool // a close frame went out, the client's or coder's
+	injecting bool             // inject or flush holds the connection, outside coder's Writes
+	sentClose bool             // a close frame went out, the client's or coder's
 	isCut     bool
 }
 

@@ -104,7 +104,10 @@ func (t *frameTap) endTry() (spilled bool) {
 }
 
 // flush writes what the tries left, blocking, before anything else goes
-// out; the writer calls it after a send that spilled.
+// out; the writer calls it after a send that spilled, and the reader when
+// coder failed the connection (see end). It holds the connection as inject
+// does, not as coder's Write: endTry then never waits for it, so a send
+// that ends its try meanwhile does not wait for the network either.
 func (t *frameTap) flush() error {
 	t.mu.Lock()
 	for (t.writing || t.injecting) && !t.isCut {
@@ -114,11 +117,11 @@ func (t *frameTap) flush() error {
 		t.mu.Unlock()
 		return nil
 	}
-	t.writing = true
+	t.injecting = true
 	t.mu.Unlock()
 	err := t.writeSpill()
 	t.mu.Lock()
-	t.writing = false
+	t.injecting = false
 	t.cond.Broadcast()
 	t.mu.Unlock()
 	return err

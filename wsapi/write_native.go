@@ -153,12 +153,15 @@ func (t *nativeTransport) sendBinary(b []byte) { t.send(outgoing{typ: Binary, da
 func (t *nativeTransport) send(m outgoing, n int) {
 	t.buffered.add(n)
 	t.mu.Lock()
-	if t.closing {
+	if t.closing || t.stop {
+		// A close frame is queued, or the reader is done and no
+		// writer starts again: the message can never go out. It stays
+		// counted, as in the browser, and is not kept.
 		t.mu.Unlock()
 		return
 	}
 	m.handedOver = !t.writing && len(t.out) == 0 && n <= handOverMax
-	if m.handedOver && !t.stop && t.tap.beginTry() {
+	if m.handedOver && t.tap.beginTry() {
 		// This goroutine is the writer until the message is out.
 		t.writing = true
 		t.writers.Add(1)

@@ -50,7 +50,7 @@ type nativeTransport struct {
 	closing    bool            // a close frame is queued: later sends are only counted
 	writing    bool            // the writer runs, or a send writes inline
 	spilled    bool            // an inline send left bytes for the writer
-	stop       bool            // the reader is done: no writer starts again
+	stop       bool            // the reader is done: no writer starts again, later sends are only counted
 	aborted    bool
 	closeTimer *time.Timer // the closing handshake's deadline, once started
 	timedOut   bool        // the closing handshake's deadline cut the connection
