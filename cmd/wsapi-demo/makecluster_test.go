@@ -12,7 +12,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -22,8 +24,10 @@ import (
 
 // TestMakeCluster runs `make cluster` as the README tells a user to, with
 // two servers: a say on one reaches a member of the other with the same
-// seq, and a Ctrl-C stops nats-server and both servers. nats-server comes
-// from PATH or is built from the module proxy (ci/cluster.sh).
+// seq. Then bob's server is killed (SIGKILL: no goodbye, no cleanup), alice
+// says more, and bob, back on alice's server with the last seq he saw,
+// recovers exactly what he missed. A Ctrl-C stops what is left. nats-server
+// comes from PATH or is built from the module proxy (ci/cluster.sh).
 func TestMakeCluster(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: builds the demo and maybe nats-server")
@@ -76,6 +80,7 @@ func TestMakeCluster(t *testing.T) {
 	alice := dialChat(t, ctx, addrs[0], "alice")
 	readUntil(t, ctx, alice, "join")
 	bob := dialChat(t, ctx, addrs[1], "bob")
+	welcome := readUntil(t, ctx, bob, "welcome")
 	readUntil(t, ctx, bob, "join")
 	msg, _ := json.Marshal(map[string]string{"type": "say", "text": "across"})
 	if err := alice.Write(ctx, websocket.MessageText, msg); err != nil {
@@ -85,8 +90,34 @@ func TestMakeCluster(t *testing.T) {
 	if a["text"] != "across" || b["text"] != "across" || a["seq"] == nil || a["seq"] != b["seq"] {
 		t.Errorf("the say on alice's server: %v; on bob's: %v", a, b)
 	}
+
+	// kill -9 bob's server; alice goes on; bob resumes on alice's server.
+	killServer(t, addrs[1])
+	if _, _, err := bob.Read(ctx); err == nil {
+		t.Fatal("bob's connection outlived his server")
+	}
+	missed := []string{"one", "two", "three"}
+	for _, text := range missed {
+		msg, _ := json.Marshal(map[string]string{"type": "say", "text": text})
+		if err := alice.Write(ctx, websocket.MessageText, msg); err != nil {
+			t.Fatal(err)
+		}
+		readUntil(t, ctx, alice, "say")
+	}
+	since := int(b["seq"].(float64))
+	back := dialChat(t, ctx, addrs[0], fmt.Sprintf("bob&since=%d&epoch=%s", since, welcome["epoch"]))
+	w := readUntil(t, ctx, back, "welcome")
+	if w["recovered"] != true {
+		t.Fatalf("bob's resume on the other server: %v, want recovered true", w)
+	}
+	for i, text := range missed {
+		m := readUntil(t, ctx, back, "say")
+		if m["text"] != text || int(m["seq"].(float64)) <= since+i {
+			t.Errorf("replayed say %d: %v, want %q after seq %d", i, m, text, since+i)
+		}
+	}
 	alice.CloseNow()
-	bob.CloseNow()
+	back.CloseNow()
 
 	syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) // Ctrl-C
 	waited := make(chan error, 1)
@@ -96,7 +127,7 @@ func TestMakeCluster(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("make cluster did not end on Ctrl-C")
 	}
-	for _, a := range append(addrs, net.JoinHostPort("127.0.0.1", strconv.Itoa(natsPort))) {
+	for _, a := range []string{addrs[0], net.JoinHostPort("127.0.0.1", strconv.Itoa(natsPort))} {
 		deadline := time.Now().Add(30 * time.Second)
 		for {
 			c, err := net.Dial("tcp", a)
@@ -110,6 +141,34 @@ func TestMakeCluster(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
+}
+
+// killServer kills with SIGKILL the wsapi-demo process serving on addr,
+// found by its command line in /proc.
+func killServer(t *testing.T, addr string) {
+	t.Helper()
+	dirs, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Skipf("no /proc to find the server on %s: %v", addr, err)
+	}
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", d.Name(), "cmdline"))
+		if err != nil {
+			continue
+		}
+		args := strings.Split(string(cmdline), "\x00")
+		if filepath.Base(args[0]) == "wsapi-demo" && slices.Contains(args, addr) {
+			if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+	}
+	t.Fatalf("no wsapi-demo process serving %s", addr)
 }
 
 // freePorts returns a port p such that p and p+1 are free, for two
