@@ -8,7 +8,10 @@
 //     rest is what reconnecting costs (the attempt, the handshake, the
 //     dispatch of open);
 //   - the memory one idle reconnecting socket costs this process, beside
-//     one idle wsapi.WebSocket, the socket it wraps.
+//     one idle wsapi.WebSocket, the socket it wraps;
+//   - a recovery's replay: the says a chat member missed, sent when it
+//     comes back with since/epoch, beside the same says delivered live
+//     (replay.go).
 //
 // The reopen trials use a server in this process, killed (listener and
 // connections closed, no close frame) and started again on the same port
@@ -43,12 +46,13 @@ func main() {
 	benchsrv.MaybeServe()
 	trials := flag.Int("trials", 20, "times the server goes away and comes back")
 	sockets := flag.Int("sockets", 1000, "idle sockets held for the memory measure")
+	missed := flag.Int("replay", 500, "chat says missed, then replayed on the return")
 	jsonOut := flag.String("json", "", "write the results to this `file` for benchreport")
 	timeout := flag.Duration("timeout", 5*time.Minute, "give up after this `duration`")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	s, err := run(ctx, *trials, *sockets)
+	s, err := run(ctx, *trials, *sockets, *missed)
 	if err == nil {
 		s.Print(os.Stdout)
 		err = s.Write(*jsonOut)
@@ -66,7 +70,7 @@ const (
 	maxDelay = 200 * time.Millisecond
 )
 
-func run(ctx context.Context, trials, sockets int) (*report.Section, error) {
+func run(ctx context.Context, trials, sockets, missed int) (*report.Section, error) {
 	back, wait, err := reopen(ctx, trials)
 	if err != nil {
 		return nil, fmt.Errorf("reopen: %w", err)
@@ -74,6 +78,10 @@ func run(ctx context.Context, trials, sockets int) (*report.Section, error) {
 	ours, base, err := memory(ctx, sockets)
 	if err != nil {
 		return nil, fmt.Errorf("memory: %w", err)
+	}
+	replayed, live, err := replay(ctx, missed)
+	if err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
 	}
 	mb, mw := median(back), median(wait)
 	s := &report.Section{
@@ -94,14 +102,26 @@ func run(ctx context.Context, trials, sockets int) (*report.Section, error) {
 				Ratio:  report.Ratio(ours / base),
 				Values: map[string]float64{"reconnect_bytes": ours, "wsapi_bytes": base},
 			},
+			{
+				Name:   fmt.Sprintf("recovery: %d missed chat says replayed", missed),
+				Ours:   rate(missed, replayed) + " (" + ms(replayed) + ", dial included)",
+				Base:   rate(missed, live) + " live, 16 in flight (info)",
+				Values: map[string]float64{"replay_ms": msf(replayed), "live_ms": msf(live), "says": float64(missed)},
+			},
 		},
 		Detail: fmt.Sprintf("Reopen: a server in the process is killed (no close frame) while a "+
 			"reconnect.Socket (MinDelay %v, MaxDelay %v, full jitter) is open, and started again on the "+
 			"same port once the socket has failed an attempt; \"back → OPEN\" runs from the new listener "+
 			"to the socket's open event, and the backoff wait is the part of it until the retry that was "+
 			"pending was due. Memory: heap and goroutine stacks of this process after a GC, with %d idle "+
-			"sockets open to a bare echo server in a child process, less the same before, per socket.",
-			minDelay, maxDelay, sockets),
+			"sockets open to a bare echo server in a child process, less the same before, per socket. "+
+			"Recovery: a chat member of the companion server (a child process, rate limit off) leaves after "+
+			"%d says it received live, %d more are said, and it returns with since and epoch; the replay "+
+			"runs from its dial to the last replayed say. Beside it, for information, not as a baseline: the "+
+			"live delivery of as many says, from the first say's write to its delivery of the last, the writer "+
+			"keeping 16 in flight (a writer that never waits fills the members' queues of 64 and is closed "+
+			"as too slow), so bounded by the writer's round trips.",
+			minDelay, maxDelay, sockets, missed, missed),
 	}
 	return s, nil
 }
@@ -310,5 +330,9 @@ func sub(a, b []time.Duration) []time.Duration {
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", msf(d)) }
 
 func msf(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func rate(n int, d time.Duration) string {
+	return fmt.Sprintf("%.0f says/s", float64(n)/d.Seconds())
+}
 
 func kb(b float64) string { return fmt.Sprintf("%.1f kB", b/1000) }

@@ -16,9 +16,9 @@ func TestMain(m *testing.M) { smoke.Main(m) }
 func TestSmoke(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	s, err := run(ctx, 3, 20)
+	s, err := run(ctx, 3, 20, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	smoke.Rows(t, s, 2)
+	smoke.Rows(t, s, 3)
 }
