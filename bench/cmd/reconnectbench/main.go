@@ -106,6 +106,7 @@ func run(ctx context.Context, trials, sockets, missed int) (*report.Section, err
 				Name:   fmt.Sprintf("recovery: %d missed chat says replayed", missed),
 				Ours:   rate(missed, replayed) + " (" + ms(replayed) + ", dial included)",
 				Base:   rate(missed, live) + " live, 16 in flight (info)",
+				Ratio:  report.Ratio(live.Seconds() / replayed.Seconds()),
 				Values: map[string]float64{"replay_ms": msf(replayed), "live_ms": msf(live), "says": float64(missed)},
 			},
 		},
