@@ -37,6 +37,14 @@ const (
 	// retryWait is the pause before a publish is tried again after NATS
 	// failed it (a restart, a lost connection).
 	retryWait = 100 * time.Millisecond
+	// startWait bounds how long a starting node reads the room's history
+	// before it serves chat; past it the node serves, logs, and a resume
+	// still waits for its own events (resumeWait).
+	startWait = 10 * time.Second
+	// resumeWait bounds how long a resume from ahead of what this node
+	// delivered waits for the events the stream has: past it, the client
+	// is welcomed with recovered:false.
+	resumeWait = 2 * time.Second
 )
 
 // natsBus is the bus of a node of a cluster: the room's events are the
@@ -79,6 +87,13 @@ type natsBus struct {
 	nextID    uint64            // message IDs
 	claims    map[string]uint64 // nick → revision of its key
 	delivered int64             // the last seq delivered to the room
+	arrived   int64             // the last seq the room has taken (room.deliver returned)
+	progress  chan struct{}     // closed, and replaced, when arrived moves
+
+	// For tests (HoldDelivery): receive waits for testHold to close,
+	// and catchUp calls testWaiting when it waits.
+	testHold    chan struct{}
+	testWaiting func()
 }
 
 // pending is what the publisher has to do: store an event, or release a
@@ -153,16 +168,17 @@ func newNATSBus(nc *nats.Conn, r *room, o *Options) (*natsBus, error) {
 		return nil, fmt.Errorf("failed to make the JetStream bucket %s: %w", nickBucket, err)
 	}
 	b := &natsBus{
-		room:   r,
-		nc:     nc,
-		js:     js,
-		kv:     kv,
-		name:   strconv.FormatInt(stream.CachedInfo().Created.UnixNano(), 36),
-		node:   newEpoch(),
-		log:    o.Logger,
-		wake:   make(chan struct{}, 1),
-		max:    o.PublishQueue,
-		claims: map[string]uint64{},
+		room:     r,
+		nc:       nc,
+		js:       js,
+		kv:       kv,
+		name:     strconv.FormatInt(stream.CachedInfo().Created.UnixNano(), 36),
+		node:     newEpoch(),
+		log:      o.Logger,
+		wake:     make(chan struct{}, 1),
+		max:      o.PublishQueue,
+		claims:   map[string]uint64{},
+		progress: make(chan struct{}),
 	}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	if err := b.readLast(ctx, stream); err != nil {
@@ -185,10 +201,66 @@ func newNATSBus(nc *nats.Conn, r *room, o *Options) (*natsBus, error) {
 	b.wg.Add(2)
 	go b.publisher()
 	go b.refresher()
+	b.readHistory()
 	return b, nil
 }
 
+// readHistory waits, up to startWait, until the room has taken the
+// subject's last event as of start (readLast), so that a client that
+// comes over from a node that died finds its events here. Past startWait
+// (a long history on a slow link) the node serves, with a warning: a
+// resume then waits for its own events (catchUp).
+func (b *natsBus) readHistory() {
+	b.mu.Lock()
+	last, some := b.lastSeq, b.lastSSeq > 0
+	b.mu.Unlock()
+	if some && !b.catchUp(last, startWait) {
+		b.log.Warn("nats: the room's history is not all read yet; serving, resumes wait for it",
+			"last", last, "wait", startWait)
+	}
+}
+
+// catchUp waits, up to wait, until the room has taken the event since
+// (or a later one), if the stream has it: it reports whether the room
+// has. A since beyond the last event this node knows of is asked of
+// JetStream once; one beyond the stream's is not waited for. The room's
+// lock is not held.
+func (b *natsBus) catchUp(since int64, wait time.Duration) bool {
+	ctx, cancel := context.WithTimeout(b.ctx, wait)
+	defer cancel()
+	asked := false
+	for {
+		b.mu.Lock()
+		done, known, some, ch, hook := b.arrived >= since, b.lastSeq, b.lastSSeq > 0, b.progress, b.testWaiting
+		b.mu.Unlock()
+		switch {
+		case done:
+			return true
+		case since > known || !some:
+			if asked {
+				return false
+			}
+			asked = true
+			if err := b.readLast(ctx, nil); err != nil {
+				return false
+			}
+			continue
+		}
+		if hook != nil {
+			hook()
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return false
+		}
+	}
+}
+
 func (b *natsBus) epoch() string { return b.name }
+
+// awaitResume is catchUp, up to resumeWait.
+func (b *natsBus) awaitResume(since int64) { b.catchUp(since, resumeWait) }
 
 // readLast learns the subject's last event: the next one follows it.
 func (b *natsBus) readLast(ctx context.Context, stream jetstream.Stream) error {
@@ -353,6 +425,16 @@ func isWrongLast(err error) bool {
 // order; the ordered consumer starts again after the last one it
 // delivered when NATS comes back, and a seq already delivered is dropped.
 func (b *natsBus) receive(msg jetstream.Msg) {
+	b.mu.Lock()
+	hold := b.testHold
+	b.mu.Unlock()
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-b.ctx.Done():
+			return
+		}
+	}
 	seq, err := strconv.ParseInt(msg.Headers().Get(seqHeader), 10, 64)
 	if err != nil {
 		b.log.Warn("nats: chat event without seq, dropped", "header", msg.Headers().Get(seqHeader))
@@ -375,6 +457,11 @@ func (b *natsBus) receive(msg jetstream.Msg) {
 	b.mu.Unlock()
 	data := append([]byte(nil), msg.Data()...)
 	b.room.deliver(seq, at, &message{typ: websocket.MessageText, data: data})
+	b.mu.Lock()
+	b.arrived = seq
+	close(b.progress)
+	b.progress = make(chan struct{})
+	b.mu.Unlock()
 }
 
 // claim creates nick's key; it exists while a member of some node has
