@@ -34,6 +34,12 @@ type bus interface {
 	// release gives nick back, before any event published after it is
 	// delivered. The room's lock is held: it must not wait.
 	release(nick string)
+	// awaitResume waits, bounded, until the room has been delivered
+	// the event since, when the bus knows it exists but this node has
+	// yet to deliver it (a node that just started, or lags): a client
+	// resuming from since is then served recovered, not given the
+	// events it had again. The room's lock is not held: it may wait.
+	awaitResume(since int64)
 	// close stops the deliveries and releases what the bus holds; the
 	// room is shut down first.
 	close()
@@ -60,4 +66,5 @@ func (b *memBus) publish(e event) {
 func (b *memBus) full() bool        { return false }
 func (b *memBus) claim(string) bool { return true }
 func (b *memBus) release(string)    {}
+func (b *memBus) awaitResume(int64) {} // delivered at once: nothing to wait for
 func (b *memBus) close()            {}

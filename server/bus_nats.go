@@ -79,6 +79,13 @@ type natsBus struct {
 	nextID    uint64            // message IDs
 	claims    map[string]uint64 // nick → revision of its key
 	delivered int64             // the last seq delivered to the room
+	arrived   int64             // the last seq the room has taken (room.deliver returned)
+	progress  chan struct{}     // closed, and replaced, when arrived moves
+
+	// For tests (HoldDelivery): receive waits for testHold to close,
+	// and catchUp calls testWaiting when it waits.
+	testHold    chan struct{}
+	testWaiting func()
 }
 
 // pending is what the publisher has to do: store an event, or release a
@@ -153,16 +160,17 @@ func newNATSBus(nc *nats.Conn, r *room, o *Options) (*natsBus, error) {
 		return nil, fmt.Errorf("failed to make the JetStream bucket %s: %w", nickBucket, err)
 	}
 	b := &natsBus{
-		room:   r,
-		nc:     nc,
-		js:     js,
-		kv:     kv,
-		name:   strconv.FormatInt(stream.CachedInfo().Created.UnixNano(), 36),
-		node:   newEpoch(),
-		log:    o.Logger,
-		wake:   make(chan struct{}, 1),
-		max:    o.PublishQueue,
-		claims: map[string]uint64{},
+		room:     r,
+		nc:       nc,
+		js:       js,
+		kv:       kv,
+		name:     strconv.FormatInt(stream.CachedInfo().Created.UnixNano(), 36),
+		node:     newEpoch(),
+		log:      o.Logger,
+		wake:     make(chan struct{}, 1),
+		max:      o.PublishQueue,
+		claims:   map[string]uint64{},
+		progress: make(chan struct{}),
 	}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	if err := b.readLast(ctx, stream); err != nil {
@@ -185,6 +193,7 @@ func newNATSBus(nc *nats.Conn, r *room, o *Options) (*natsBus, error) {
 	b.wg.Add(2)
 	go b.publisher()
 	go b.refresher()
+	b.readHistory()
 	return b, nil
 }
 
@@ -353,6 +362,16 @@ func isWrongLast(err error) bool {
 // order; the ordered consumer starts again after the last one it
 // delivered when NATS comes back, and a seq already delivered is dropped.
 func (b *natsBus) receive(msg jetstream.Msg) {
+	b.mu.Lock()
+	hold := b.testHold
+	b.mu.Unlock()
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-b.ctx.Done():
+			return
+		}
+	}
 	seq, err := strconv.ParseInt(msg.Headers().Get(seqHeader), 10, 64)
 	if err != nil {
 		b.log.Warn("nats: chat event without seq, dropped", "header", msg.Headers().Get(seqHeader))
@@ -375,6 +394,11 @@ func (b *natsBus) receive(msg jetstream.Msg) {
 	b.mu.Unlock()
 	data := append([]byte(nil), msg.Data()...)
 	b.room.deliver(seq, at, &message{typ: websocket.MessageText, data: data})
+	b.mu.Lock()
+	b.arrived = seq
+	close(b.progress)
+	b.progress = make(chan struct{})
+	b.mu.Unlock()
 }
 
 // claim creates nick's key; it exists while a member of some node has

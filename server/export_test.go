@@ -41,3 +41,19 @@ func (b *blockingBus) claim(nick string) bool {
 	}
 	return b.bus.claim(nick)
 }
+
+// HoldDelivery makes the room's NATS bus hold the events it reads, as a
+// node lagging behind the stream, until release is called; waiting is
+// closed once a join waits for the room's delivery to catch up.
+func HoldDelivery(s *Server) (waiting <-chan struct{}, release func()) {
+	s.room.mu.Lock()
+	b := s.room.bus.(*natsBus)
+	s.room.mu.Unlock()
+	held, wait := make(chan struct{}), make(chan struct{})
+	var once, waited sync.Once
+	b.mu.Lock()
+	b.testHold = held
+	b.testWaiting = func() { waited.Do(func() { close(wait) }) }
+	b.mu.Unlock()
+	return wait, func() { once.Do(func() { close(held) }) }
+}

@@ -76,7 +76,10 @@ func newRoom(epoch string, h history) *room {
 // comes back with a resume position the history still covers, the events
 // it missed, in order, before any live one (the room's lock is held); its
 // join is announced with the next flush. The nick is claimed first, with
-// the lock released while the bus answers (unique).
+// the lock released while the bus answers (unique), then, the lock still
+// released, a resume from ahead of what this node delivered waits for
+// the bus to deliver up to it (awaitResume), so that those events are
+// not sent again as live ones.
 func (r *room) join(c *client) {
 	r.mu.Lock()
 	nick := c.nick
@@ -84,8 +87,12 @@ func (r *room) join(c *client) {
 		r.guests++
 		nick = "guest-" + strconv.Itoa(r.guests)
 	}
+	b := r.bus
 	r.mu.Unlock()
 	nick = r.unique(nick)
+	if c.resume.given && c.resume.epoch == b.epoch() {
+		b.awaitResume(c.resume.since)
+	}
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
