@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,30 +34,8 @@ func TestMakeCluster(t *testing.T) {
 		t.Skip("make not found")
 	}
 	base, natsPort := freePorts(t)
-	cmd := exec.Command("make", "-s", "cluster", "INSTANCES=2",
+	cmd, serving := startMake(t, "cluster", "INSTANCES=2",
 		"BASE_PORT="+strconv.Itoa(base), "NATS_PORT="+strconv.Itoa(natsPort), "NATS_DIR="+t.TempDir())
-	cmd.Dir = filepath.Join("..", "..")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a terminal's job
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // whatever happens
-	serving := make(chan string, 2)
-	go func() {
-		re := regexp.MustCompile(`^serving http://(127\.0\.0\.1:\d+)/`)
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				serving <- m[1]
-			}
-		}
-		close(serving)
-	}()
 	var addrs []string
 	for len(addrs) < 2 {
 		select {
@@ -128,18 +104,7 @@ func TestMakeCluster(t *testing.T) {
 		t.Fatal("make cluster did not end on Ctrl-C")
 	}
 	for _, a := range []string{addrs[0], net.JoinHostPort("127.0.0.1", strconv.Itoa(natsPort))} {
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			c, err := net.Dial("tcp", a)
-			if err != nil {
-				break
-			}
-			c.Close()
-			if time.Now().After(deadline) {
-				t.Fatalf("after Ctrl-C, %s still listens: orphaned", a)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		waitGone(t, a, "Ctrl-C")
 	}
 }
 

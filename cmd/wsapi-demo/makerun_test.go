@@ -3,13 +3,8 @@
 package main
 
 import (
-	"bufio"
 	"errors"
-	"net"
-	"os"
 	"os/exec"
-	"path/filepath"
-	"regexp"
 	"syscall"
 	"testing"
 	"time"
@@ -29,29 +24,7 @@ func TestMakeRun(t *testing.T) {
 	}
 	for _, stop := range []string{"ctrl-c", "kill make"} {
 		t.Run(stop, func(t *testing.T) {
-			cmd := exec.Command("make", "-s", "run", "ADDR=127.0.0.1:0")
-			cmd.Dir = filepath.Join("..", "..")
-			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a terminal's job
-			cmd.Stderr = os.Stderr
-			out, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // whatever happens
-			addr := make(chan string, 1)
-			go func() {
-				serving := regexp.MustCompile(`^serving http://(127\.0\.0\.1:\d+)/`)
-				sc := bufio.NewScanner(out)
-				for sc.Scan() {
-					if m := serving.FindStringSubmatch(sc.Text()); m != nil {
-						addr <- m[1]
-					}
-				}
-				close(addr)
-			}()
+			cmd, addr := startMake(t, "run", "ADDR=127.0.0.1:0")
 			var a string
 			select {
 			case a = <-addr:
@@ -77,20 +50,8 @@ func TestMakeRun(t *testing.T) {
 			case <-time.After(time.Minute):
 				t.Fatal("make did not end")
 			}
-			// make has ended; the server must have too, or be on its
-			// way out (a shutdown is bounded by -shutdown-timeout).
-			deadline := time.Now().Add(30 * time.Second)
-			for {
-				c, err := net.Dial("tcp", a)
-				if err != nil {
-					break
-				}
-				c.Close()
-				if time.Now().After(deadline) {
-					t.Fatalf("after %s, the server still listens on %s: orphaned", stop, a)
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
+			// make has ended; the server must have too.
+			waitGone(t, a, stop)
 		})
 	}
 }
