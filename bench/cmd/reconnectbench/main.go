@@ -193,12 +193,13 @@ func reopen(ctx context.Context, trials int) (back, wait []time.Duration, err er
 // server is a WebSocket server that reads until the client goes, and can
 // be killed as a crash would.
 type server struct {
-	addr  string
-	ln    net.Listener
-	hs    *http.Server
-	mu    sync.Mutex
-	conns []*websocket.Conn
-	wg    sync.WaitGroup
+	addr   string
+	ln     net.Listener
+	hs     *http.Server
+	mu     sync.Mutex
+	conns  []*websocket.Conn
+	killed bool // a connection accepted after kill is cut at once
+	wg     sync.WaitGroup
 }
 
 func listen(addr string) (*server, error) {
@@ -212,7 +213,15 @@ func listen(addr string) (*server, error) {
 		if err != nil {
 			return
 		}
+		// The client may be OPEN before this handler has the conn: a
+		// kill in between must still cut it, or the client never sees
+		// its server go and the trial waits for ever.
 		s.mu.Lock()
+		if s.killed {
+			s.mu.Unlock()
+			c.CloseNow()
+			return
+		}
 		s.conns = append(s.conns, c)
 		s.mu.Unlock()
 		for {
@@ -228,6 +237,7 @@ func listen(addr string) (*server, error) {
 func (s *server) kill() {
 	s.hs.Close()
 	s.mu.Lock()
+	s.killed = true
 	for _, c := range s.conns {
 		c.CloseNow()
 	}
