@@ -4,13 +4,9 @@ package client_test
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/coder/websocket"
 	"github.com/go-wsapi/wsapi/internal/clienttest"
@@ -24,40 +20,22 @@ import (
 // message counted as invalid and the say stayed pending for ever.
 func TestChatRefusedSay(t *testing.T) {
 	const ts = `"time":"2026-01-02T03:04:05.678Z"`
-	var wg sync.WaitGroup
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		wg.Add(1)
-		defer wg.Done()
-		c, err := websocket.Accept(w, r, nil)
-		if err != nil {
+	base := fake(t, func(ctx context.Context, c *websocket.Conn) {
+		if !writeAll(ctx, c,
+			`{"type":"welcome","nick":"alice","seq":3,`+ts+`}`,
+			`{"type":"join","nick":"alice","seq":4,`+ts+`}`) {
 			return
-		}
-		defer c.CloseNow()
-		ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
-		defer cancel()
-		for _, f := range []string{
-			`{"type":"welcome","nick":"alice","seq":3,` + ts + `}`,
-			`{"type":"join","nick":"alice","seq":4,` + ts + `}`,
-		} {
-			if c.Write(ctx, websocket.MessageText, []byte(f)) != nil {
-				return
-			}
 		}
 		if _, _, err := c.Read(ctx); err != nil { // the say
 			return
 		}
-		c.Write(ctx, websocket.MessageText, []byte(`{"type":"refused","text":"hello","reason":"busy",`+ts+`}`))
-		for {
-			if _, _, err := c.Read(ctx); err != nil {
-				return
-			}
-		}
-	}))
-	t.Cleanup(func() { srv.Close(); wg.Wait() })
+		writeAll(ctx, c, `{"type":"refused","text":"hello","reason":"busy",`+ts+`}`)
+		drain(ctx, c)
+	})
 
 	var mu sync.Mutex
 	var events []string
-	c, err := client.DialChat("ws"+strings.TrimPrefix(srv.URL, "http"), &client.ChatOptions{
+	c, err := client.DialChat(base, &client.ChatOptions{
 		Nick: "alice",
 		OnEvent: func(e client.ChatEvent) {
 			mu.Lock()
