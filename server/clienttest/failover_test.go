@@ -61,27 +61,5 @@ func TestChatFailover(t *testing.T) {
 	srvA.Close()
 	lb.Cut()
 	sayAll("three", "four")
-	st, err := bob.Wait(ctx, func(s client.ChatState) bool {
-		// A's room, alive, announces bob's leave when his connection goes:
-		// "four" need not be the last event.
-		return s.Opens == 2 && slices.ContainsFunc(s.Events, func(e client.ChatEvent) bool { return e.Text == "four" })
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ok := <-resumed; !ok {
-		t.Error("OnResume(false) on the other server of the cluster")
-	}
-	var says []string
-	for i, e := range st.Events {
-		if i > 0 && e.Seq != st.Events[i-1].Seq+1 {
-			t.Errorf("events %v: seq %d after %d", st.Events, e.Seq, st.Events[i-1].Seq)
-		}
-		if e.Type == client.Say {
-			says = append(says, e.Text)
-		}
-	}
-	if strings.Join(says, ",") != "one,two,three,four" || st.Missed != 0 || st.Lost != 0 {
-		t.Errorf("bob has says %q, missed %d, lost %d", says, st.Missed, st.Lost)
-	}
+	checkResumed(t, ctx, bob, resumed, "four", "one", "two", "three", "four")
 }
