@@ -60,9 +60,7 @@ func (ws *WebSocket) emitOpen(protocol, extensions string) {
 // the native reader should waitRoom.
 func (ws *WebSocket) emitMessage(typ MessageType, data []byte) (full bool) {
 	ws.mu.Lock()
-	if !ws.opened || ws.terminal || ws.closeCalled {
-		// The browser drops what arrives once close() was called: the
-		// message task finds readyState no longer OPEN.
+	if ws.dropsMessagesLocked() {
 		ws.mu.Unlock()
 		return false
 	}
@@ -82,6 +80,13 @@ func (ws *WebSocket) emitMessage(typ MessageType, data []byte) (full bool) {
 		ws.poke()
 	}
 	return full
+}
+
+// dropsMessagesLocked says whether a message that arrives now is dropped:
+// the browser drops what arrives once close() was called, for the message
+// task finds readyState no longer OPEN.
+func (ws *WebSocket) dropsMessagesLocked() bool {
+	return !ws.opened || ws.terminal || ws.closeCalled
 }
 
 // emitClose reports the end of the connection. A non-nil err means the
@@ -208,6 +213,18 @@ func (ws *WebSocket) dispatch() {
 		ws.mu.Lock()
 		if ws.queueLen() == 0 {
 			switch {
+			case !ws.lingers, linger != nil && ws.lingerDue && !delivered:
+				// Idle for a whole linger, or not to linger: the
+				// next event starts a dispatcher.
+				ws.running = false
+				ws.mu.Unlock()
+				if settle != nil {
+					settle.Stop()
+				}
+				if linger != nil {
+					linger.Stop()
+				}
+				return
 			case linger == nil:
 				ws.lingerDue = false
 				delivered = false
@@ -215,19 +232,10 @@ func (ws *WebSocket) dispatch() {
 			case !ws.lingerDue:
 				// Armed: what was delivered since counts when
 				// it ends.
-			case delivered:
+			default: // due, and delivered since
 				ws.lingerDue = false
 				delivered = false
 				linger.Reset(dispatchLinger)
-			default:
-				// Idle for a whole linger: the next event starts a
-				// dispatcher.
-				ws.running = false
-				ws.mu.Unlock()
-				if settle != nil {
-					settle.Stop()
-				}
-				return
 			}
 			ws.mu.Unlock()
 			<-ws.wake
@@ -277,8 +285,9 @@ func (ws *WebSocket) dispatch() {
 }
 
 // dispatchLinger is how long a dispatcher with nothing to deliver waits for
-// the next event before it returns: long against a round trip, short
-// against the time a socket stays idle.
+// the next event before it returns, where it lingers (see
+// WebSocket.lingers): long against a round trip, short against the time a
+// socket stays idle.
 const dispatchLinger = 20 * time.Millisecond
 
 // lingerDone is the linger timer's: it has the dispatcher look again.

@@ -43,10 +43,11 @@ func TestDispatcherLingersWhileEventsCome(t *testing.T) {
 // reports whether the dispatcher is still there.
 func dispatcherStays(t *testing.T) bool {
 	ws := &WebSocket{
-		tr:     stubTransport{},
-		wake:   make(chan struct{}, 1),
-		openCh: make(chan struct{}),
-		done:   make(chan struct{}),
+		lingers: true,
+		tr:      stubTransport{},
+		wake:    make(chan struct{}, 1),
+		openCh:  make(chan struct{}),
+		done:    make(chan struct{}),
 	}
 	ws.room = sync.NewCond(&ws.mu)
 	ws.dispatchFn = ws.dispatch

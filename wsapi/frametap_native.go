@@ -39,10 +39,12 @@ type frameTap struct {
 	// transport of the user's).
 	raw *rawWriter
 
-	// The read side. coder reads on the transport's serve goroutine, which
-	// reads the results once coder is done: no lock is needed for these.
+	// The read side. coder reads on the transport's reader goroutine,
+	// which reads the results once coder is done: no lock is needed for
+	// these.
 	in        wsframe.Follower
 	inMessage bool   // a fragmented message is under way
+	finals    uint64 // messages whose last frame's header was read
 	capturing bool   // the server's close frame has begun
 	pending   []byte // the bytes read from the start of the close frame on
 	rerr      error  // what the connection's Read returned

@@ -68,7 +68,8 @@ func readAll(tap *frameTap, n int) ([]byte, error) {
 
 // TestFrameTapStream feeds the same stream through the tap in chunks of
 // every size: coder must get exactly the frames before the close frame,
-// and the tap the close frame.
+// and the tap the close frame; the tap counts each message once, when its
+// last frame begins.
 func TestFrameTapStream(t *testing.T) {
 	var data []byte
 	data = append(data, frame(0x81, false, []byte("hello"))...)
@@ -90,6 +91,10 @@ func TestFrameTapStream(t *testing.T) {
 			sc := tap.closeReceived()
 			if sc == nil || sc.code != 4000 || sc.reason != "bye" || sc.afterOurs || tap.stray || tap.failed() != nil {
 				t.Fatalf("chunk %d, read %d: close %+v, stray %v, failure %v", chunk, readSize, sc, tap.stray, tap.failed())
+			}
+			// hello, the fragmented binary once, the last text.
+			if tap.finals != 3 {
+				t.Fatalf("chunk %d, read %d: %d messages counted whole, want 3", chunk, readSize, tap.finals)
 			}
 		}
 	}

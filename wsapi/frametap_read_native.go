@@ -79,14 +79,25 @@ func (t *frameTap) checkHeader(h wsframe.Header) *protocolError {
 			return errUnexpectedCont
 		}
 		t.inMessage = !h.Fin
+		t.countFinal(h)
 	case wsframe.OpText, wsframe.OpBinary:
 		// A new message while one is under way: coder refuses it.
 		t.inMessage = !h.Fin
+		t.countFinal(h)
 	case wsframe.OpPing, wsframe.OpPong:
 	default:
 		return errUnknownOpcode
 	}
 	return nil
+}
+
+// countFinal counts the messages whose last frame began, so that the
+// reader knows when more are already read from the connection than it has
+// delivered (see nativeTransport.backlog).
+func (t *frameTap) countFinal(h wsframe.Header) {
+	if h.Fin {
+		t.finals++
+	}
 }
 
 // What coder reads once the stream is over for it. Never io.EOF: coder

@@ -89,7 +89,7 @@ func socketGoroutines() (reading, other int) {
 	}
 	for g := range strings.SplitSeq(string(buf), "\n\n") {
 		switch {
-		case strings.Contains(g, "wsapi.(*nativeTransport).read("):
+		case strings.Contains(g, "wsapi.(*nativeTransport).readLoop("):
 			reading++
 		case strings.Contains(g, "wsapi.(*WebSocket).dispatch("), strings.Contains(g, "wsapi.(*nativeTransport).write("):
 			other++

@@ -10,33 +10,56 @@ import (
 	"github.com/coder/websocket"
 )
 
-// read delivers messages until the connection ends, then ends it as Chrome
-// would and returns the close event, with the cause when the connection
-// failed. No goroutine of the socket's outlives it.
-func (t *nativeTransport) read(conn *websocket.Conn) (CloseEvent, error) {
-	var err error
+// readLoop delivers messages until the connection ends, then ends it (see
+// endRead), or until reading goes to another goroutine while this one runs
+// a handler (see deliverHere).
+func (t *nativeTransport) readLoop() {
+	conn := t.conn
 	for {
-		var typ websocket.MessageType
-		var data []byte
-		typ, data, err = t.readMessage(conn)
+		typ, data, err := t.readMessage(conn)
 		if err != nil {
-			break
+			t.endRead(err)
+			return
 		}
 		if typ == websocket.MessageText && !utf8.Valid(data) {
 			t.tap.setFailure(errTextUTF8)
-			break
+			t.endRead(nil)
+			return
 		}
-		if t.ws.emitMessage(MessageType(typ), data) {
+		t.delivered++
+		if b := t.tap.finals > t.delivered; b != t.backlog.Load() {
+			t.backlog.Store(b)
+		}
+		reading, full := t.receive(MessageType(typ), data)
+		if !reading {
+			return
+		}
+		if full {
 			t.ws.waitRoom()
 		}
 	}
+}
+
+// endRead ends the connection as Chrome would, once reading is over, and
+// reports the close event, with the cause when the connection failed. No
+// goroutine of the socket's outlives it.
+func (t *nativeTransport) endRead(err error) {
 	t.rbuf = nil
+	t.turn.Store(turnDone)
+	if tm := t.handOffTimer.Load(); tm != nil {
+		tm.Stop()
+	}
 	ce, cause := t.end(err)
 	t.stopTimer()
 	t.tap.cut()
 	t.stopWriter()
-	conn.CloseNow()
-	return ce, cause
+	t.conn.CloseNow()
+	t.stopPing()
+	if cause != nil {
+		t.ws.emitClose(ce, connectionError(t.ws.url, cause))
+		return
+	}
+	t.ws.emitClose(ce, nil)
 }
 
 // readMessage reads the next message whole and returns a copy of it.

@@ -26,6 +26,7 @@ type WebSocket struct {
 	closeCalled bool       // Close or CloseWithStatus started a close
 	dispatching bool       // the gate is open: queued events are dispatched
 	running     bool       // a dispatcher goroutine runs; see wakeLocked
+	lingers     bool       // an idle dispatcher waits dispatchLinger for more; see nativeTransport.deliverHere
 	lingerDue   bool       // the running dispatcher's linger timer fired
 	dispatchFn  func()     // ws.dispatch, made once: go ws.dispatch() would allocate each time
 	decided     uint8      // bit per eventKind: its handler was set, or a Wait method covers it
@@ -89,9 +90,10 @@ func NewWithOptions(url string, opts *Options) (*WebSocket, error) {
 		return nil, wrap("wsapi: failed to construct WebSocket", err)
 	}
 	ws := &WebSocket{
-		wake:   make(chan struct{}, 1),
-		openCh: make(chan struct{}),
-		done:   make(chan struct{}),
+		lingers: true,
+		wake:    make(chan struct{}, 1),
+		openCh:  make(chan struct{}),
+		done:    make(chan struct{}),
 	}
 	ws.room = sync.NewCond(&ws.mu)
 	ws.dispatchFn = ws.dispatch

@@ -161,7 +161,7 @@ func (t *nativeTransport) send(m outgoing, n int) {
 		return
 	}
 	m.handedOver = !t.writing && len(t.out) == 0 && n <= handOverMax
-	if m.handedOver && t.tap.beginTry() {
+	if m.handedOver && !t.backlog.Load() && t.tap.beginTry() {
 		// This goroutine is the writer until the message is out.
 		t.writing = true
 		t.writers.Add(1)

@@ -61,9 +61,19 @@ type nativeTransport struct {
 	writers sync.WaitGroup // the writer, while it runs
 	writeFn func()         // t.write, made once: go t.write() would allocate each time
 
-	// Used by the reader only.
-	rbuf  []byte   // see readMessage
-	probe [64]byte // see readMessage
+	// Used by the reader only: the goroutine that reads, which may
+	// change while a handler runs (see deliverHere).
+	rbuf      []byte   // see readMessage
+	probe     [64]byte // see readMessage
+	stopPing  func()   // see startPing
+	delivered uint64   // messages read; see backlog
+	turnState
+
+	// backlog: more messages were read from the connection than
+	// delivered, so that a send from a handler goes to the writer rather
+	// than being written inline, and the writing of its echo runs beside
+	// the reading of the next; written by the reader.
+	backlog atomic.Bool
 }
 
 // outgoing is one entry of the writer's queue: a message, or the close
@@ -85,6 +95,10 @@ func dial(ws *WebSocket, rawURL string, o *Options) (transport, error) {
 		return nil, err
 	}
 	ws.url = u
+	// The reader delivers messages itself when nothing else is pending
+	// (deliverHere): a dispatcher that lingered would have them queued to
+	// it instead, a goroutine switch each.
+	ws.lingers = false
 	hs := &handshake{protocols: o.Protocols}
 	client, err := handshakeClient(o, hs)
 	if err != nil {
@@ -170,17 +184,11 @@ func (t *nativeTransport) connect(ctx context.Context, url string, dopts *websoc
 	return conn
 }
 
-// serve reads until the connection ends, and reports the close.
+// serve reports open and reads until the connection ends (see readLoop).
 func (t *nativeTransport) serve(conn *websocket.Conn) {
-	stopPing := t.startPing(conn)
+	t.stopPing = t.startPing(conn)
 	t.ws.emitOpen(conn.Subprotocol(), t.hs.extensions)
-	ce, cause := t.read(conn)
-	stopPing()
-	if cause != nil {
-		t.ws.emitClose(ce, connectionError(t.ws.url, cause))
-		return
-	}
-	t.ws.emitClose(ce, nil)
+	t.readLoop()
 }
 
 // dialError is the cause of a failed handshake: Chrome's wording where
