@@ -36,7 +36,12 @@
 //
 // Natively, while more than 1 MiB of received messages wait for their
 // handler, the socket stops reading, so the peer is slowed by TCP rather
-// than the queue growing without bound.
+// than the queue growing without bound. When nothing else waits, the
+// goroutine that read a message runs its handler, so a round trip costs no
+// hand-off between goroutines; a handler that runs longer than a
+// millisecond or two gives reading to a new goroutine, so that pings are
+// answered and the connection is read while it blocks, as the browser
+// reads while a script runs.
 //
 // ReadyState moves with the events the handlers see: OPEN when open is
 // dispatched, CLOSING as soon as Close is called, CLOSED when close, or the
