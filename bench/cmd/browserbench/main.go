@@ -50,6 +50,7 @@ import (
 	"time"
 
 	"github.com/go-wsapi/wsapi/bench/internal/gomod"
+	"github.com/go-wsapi/wsapi/bench/internal/report"
 	"github.com/go-wsapi/wsapi/server"
 )
 
@@ -71,25 +72,18 @@ func main() {
 	flag.DurationVar(&cfg.timeout, "timeout", 5*time.Minute, "give up after this `duration`")
 	flag.Parse()
 
-	root, err := gomod.Root()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "browserbench:", err)
-		os.Exit(1)
-	}
-	cfg.root = root
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.timeout)
 	defer cancel()
-	res, err := run(ctx, cfg, os.Stderr)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "browserbench:", err)
-		os.Exit(1)
+	var s *report.Section
+	root, err := gomod.Root()
+	if err == nil {
+		cfg.root = root
+		var res *result
+		if res, err = run(ctx, cfg, os.Stderr); err == nil {
+			s = section(res)
+		}
 	}
-	s := section(res)
-	s.Print(os.Stdout)
-	if err := s.Write(*jsonOut); err != nil {
-		fmt.Fprintln(os.Stderr, "browserbench:", err)
-		os.Exit(1)
-	}
+	report.Finish("browserbench", s, err, *jsonOut)
 }
 
 // result is what the page reports.

@@ -114,15 +114,7 @@ func main() {
 		runner = runCluster
 	}
 	s, err := runner(ctx, cfg, os.Stderr)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "fanout:", err)
-		os.Exit(1)
-	}
-	s.Print(os.Stdout)
-	if err := s.Write(*jsonOut); err != nil {
-		fmt.Fprintln(os.Stderr, "fanout:", err)
-		os.Exit(1)
-	}
+	report.Finish("fanout", s, err, *jsonOut)
 }
 
 func run(ctx context.Context, cfg config, log io.Writer) (*report.Section, error) {

@@ -54,15 +54,7 @@ func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	s, err := run(ctx, *conns, *profDir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "membench:", err)
-		os.Exit(1)
-	}
-	s.Print(os.Stdout)
-	if err := s.Write(*jsonOut); err != nil {
-		fmt.Fprintln(os.Stderr, "membench:", err)
-		os.Exit(1)
-	}
+	report.Finish("membench", s, err, *jsonOut)
 }
 
 // result is one server's memory at the three moments.

@@ -92,14 +92,7 @@ func main() {
 		in = f
 	}
 	s, err := run(in)
-	if err == nil {
-		s.Print(os.Stdout)
-		err = s.Write(*jsonOut)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "nativebench:", err)
-		os.Exit(1)
-	}
+	report.Finish("nativebench", s, err, *jsonOut)
 }
 
 // case_ is one size and depth of BenchmarkEcho.

@@ -29,7 +29,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"slices"
 	"sync"
 	"time"
@@ -53,14 +52,7 @@ func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	s, err := run(ctx, *trials, *sockets, *missed)
-	if err == nil {
-		s.Print(os.Stdout)
-		err = s.Write(*jsonOut)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "reconnectbench:", err)
-		os.Exit(1)
-	}
+	report.Finish("reconnectbench", s, err, *jsonOut)
 }
 
 // The schedule of the reopen trials: short, so that trials are quick, and

@@ -55,18 +55,12 @@ func main() {
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
+	var s *report.Section
 	root, err := gomod.Root()
 	if err == nil {
-		var s *report.Section
-		if s, err = run(ctx, root); err == nil {
-			s.Print(os.Stdout)
-			err = s.Write(*jsonOut)
-		}
+		s, err = run(ctx, root)
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "wasmsize:", err)
-		os.Exit(1)
-	}
+	report.Finish("wasmsize", s, err, *jsonOut)
 }
 
 // program is one build and what it weighs.

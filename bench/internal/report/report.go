@@ -84,6 +84,20 @@ func Ratio(r float64) string {
 	return fmt.Sprintf("%.2f×", r)
 }
 
+// Finish ends a benchmark program's main: it prints s and writes it to
+// jsonPath for benchreport, or, when err is set or the write fails, prints
+// the error after the program's name and exits with status 1.
+func Finish(prog string, s *Section, err error, jsonPath string) {
+	if err == nil {
+		s.Print(os.Stdout)
+		err = s.Write(jsonPath)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", prog, err)
+		os.Exit(1)
+	}
+}
+
 // Print writes the rows as an aligned table, for a program run alone.
 func (s *Section) Print(w io.Writer) {
 	fmt.Fprintf(w, "%d. %s\n", s.Item, s.Title)
