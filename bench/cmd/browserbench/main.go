@@ -148,13 +148,13 @@ func run(ctx context.Context, cfg config, log *os.File) (*result, error) {
 	defer os.RemoveAll(tmp)
 
 	wasm := filepath.Join(tmp, "bench.wasm")
-	if err := goCmd(ctx, cfg.root, []string{"GOOS=js", "GOARCH=wasm"}, "build", "-trimpath", "-o", wasm, "./bench/browser"); err != nil {
+	if _, err := gomod.Go(ctx, cfg.root, []string{"GOOS=js", "GOARCH=wasm"}, "build", "-trimpath", "-o", wasm, "./bench/browser"); err != nil {
 		return nil, err
 	}
 	runner := cfg.chromerun
 	if runner == "" {
 		runner = filepath.Join(tmp, "chromerun")
-		if err := goCmd(ctx, filepath.Join(cfg.root, "cmd", "chromerun"), nil, "build", "-o", runner, "."); err != nil {
+		if _, err := gomod.Go(ctx, filepath.Join(cfg.root, "cmd", "chromerun"), nil, "build", "-o", runner, "."); err != nil {
 			return nil, err
 		}
 	}
@@ -227,14 +227,4 @@ func run(ctx context.Context, cfg config, log *os.File) (*result, error) {
 	}
 	res.Profiles = profiles
 	return res, nil
-}
-
-func goCmd(ctx context.Context, dir string, env []string, args ...string) error {
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("%s go %s: %v\n%s", strings.Join(env, " "), strings.Join(args, " "), err, out)
-	}
-	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-wsapi/wsapi/bench/internal/benchsrv"
+	"github.com/go-wsapi/wsapi/bench/internal/prof"
 	"github.com/go-wsapi/wsapi/bench/internal/report"
 )
 
@@ -45,7 +46,7 @@ func runCluster(ctx context.Context, cfg config, log io.Writer) (*report.Section
 	if err := benchsrv.RaiseFileLimit(2*uint64(largest) + 1024); err != nil {
 		return nil, err
 	}
-	profDir, cleanup, err := profileDir(cfg)
+	profDir, cleanup, err := prof.Dir(cfg.profDir)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +64,7 @@ func runCluster(ctx context.Context, cfg config, log io.Writer) (*report.Section
 		}
 		pairs = append(pairs, p)
 	}
-	return clusterSection(cfg, pairs, pprofTop(profFile)), nil
+	return clusterSection(cfg, pairs, prof.Top(profFile, 25)), nil
 }
 
 // comparePair measures n receivers in one server's room and over two

@@ -40,7 +40,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -48,6 +47,7 @@ import (
 	"time"
 
 	"github.com/go-wsapi/wsapi/bench/internal/benchsrv"
+	"github.com/go-wsapi/wsapi/bench/internal/prof"
 	"github.com/go-wsapi/wsapi/bench/internal/report"
 )
 
@@ -130,7 +130,7 @@ func run(ctx context.Context, cfg config, log io.Writer) (*report.Section, error
 
 	// The server's CPU profile over the largest room's phase, shown
 	// where a target is missed. Sampling costs the server about 1%.
-	profDir, cleanup, err := profileDir(cfg)
+	profDir, cleanup, err := prof.Dir(cfg.profDir)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +194,7 @@ func run(ctx context.Context, cfg config, log io.Writer) (*report.Section, error
 
 	var profile string
 	if !scalePass(steps) || slices.ContainsFunc(steps, func(st *step) bool { return st.stall != nil && !stallPass(st) }) {
-		profile = pprofTop(profFile)
+		profile = prof.Top(profFile, 25)
 	}
 	return section(cfg, steps, profile), nil
 }
@@ -241,23 +241,4 @@ func newRoom(ctx context.Context, cfg config, servers, largest int, log io.Write
 	r.pub = &publisher{conn: pc, leaves: make(chan string, 1<<16), done: make(chan struct{})}
 	go r.pub.read()
 	return r, nil
-}
-
-// profileDir is cfg.profDir, made if need be, or a temporary directory
-// that cleanup removes.
-func profileDir(cfg config) (dir string, cleanup func(), err error) {
-	if cfg.profDir != "" {
-		return cfg.profDir, func() {}, os.MkdirAll(cfg.profDir, 0o755)
-	}
-	dir, err = os.MkdirTemp("", "fanout-")
-	return dir, func() { os.RemoveAll(dir) }, err
-}
-
-// pprofTop is the top of a CPU profile, or why there is none.
-func pprofTop(file string) string {
-	out, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=25", file).CombinedOutput()
-	if err != nil {
-		return fmt.Sprintf("go tool pprof: %v\n%s", err, out)
-	}
-	return strings.TrimSpace(string(out))
 }

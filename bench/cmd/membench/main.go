@@ -25,7 +25,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -36,6 +35,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/go-wsapi/wsapi/bench/internal/benchsrv"
+	"github.com/go-wsapi/wsapi/bench/internal/prof"
 	"github.com/go-wsapi/wsapi/bench/internal/report"
 )
 
@@ -71,16 +71,11 @@ func run(ctx context.Context, n int, profDir string) (*report.Section, error) {
 		return nil, err
 	}
 	keep := profDir != ""
-	if !keep {
-		dir, err := os.MkdirTemp("", "membench-")
-		if err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(dir)
-		profDir = dir
-	} else if err := os.MkdirAll(profDir, 0o755); err != nil {
+	profDir, cleanup, err := prof.Dir(profDir)
+	if err != nil {
 		return nil, err
 	}
+	defer cleanup()
 
 	// Each server's clients come from addresses of their own, so the
 	// second never meets the first's ports in TIME_WAIT.
@@ -161,7 +156,7 @@ func measure(ctx context.Context, mode string, n int, d *benchsrv.Dialer, profDi
 	if err := os.WriteFile(file, b, 0o644); err != nil {
 		return nil, err
 	}
-	r.heapTop = pprofTop(file, "-sample_index=inuse_space")
+	r.heapTop = prof.Top(file, 12, "-sample_index=inuse_space")
 	if b, err = child.Get(ctx, "/debug/pprof/goroutine?debug=1"); err != nil {
 		return nil, err
 	}
@@ -263,16 +258,6 @@ func parallel(ctx context.Context, n int, f func(i int) error) error {
 	close(next)
 	wg.Wait()
 	return context.Cause(ctx)
-}
-
-// pprofTop is `go tool pprof -top` of a profile, its first lines only.
-func pprofTop(file string, args ...string) string {
-	args = append([]string{"tool", "pprof", "-top", "-nodecount=12"}, append(args, file)...)
-	out, err := exec.Command("go", args...).CombinedOutput()
-	if err != nil {
-		return fmt.Sprintf("go tool pprof: %v\n%s", err, out)
-	}
-	return strings.TrimSpace(string(out))
 }
 
 // goroutineGroups sums up a goroutine profile (debug=1): the largest

@@ -26,7 +26,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -159,16 +158,7 @@ func run(ctx context.Context, root string) (*report.Section, error) {
 // GOWORK=off builds the library alone, as a user's program gets it (and
 // the workspace would refuse -mod=mod).
 func goCmd(ctx context.Context, dir string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "GOFLAGS=-mod=mod", "GOWORK=off")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("GOOS=js GOARCH=wasm go %s (in %s): %v\n%s", strings.Join(args, " "), dir, err, stderr.Bytes())
-	}
-	return string(out), nil
+	return gomod.Go(ctx, dir, []string{"GOOS=js", "GOARCH=wasm", "GOFLAGS=-mod=mod", "GOWORK=off"}, args...)
 }
 
 func gzipSize(b []byte) (int, error) {
