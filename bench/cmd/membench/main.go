@@ -26,8 +26,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -157,13 +155,16 @@ func measure(ctx context.Context, mode string, n int, d *benchsrv.Dialer, profDi
 		return nil, err
 	}
 	r.heapTop = prof.Top(file, 12, "-sample_index=inuse_space")
-	if b, err = child.Get(ctx, "/debug/pprof/goroutine?debug=1"); err != nil {
+	if b, err = child.Get(ctx, "/debug/pprof/goroutine"); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(profDir, mode+"-goroutine.txt"), b, 0o644); err != nil {
+	file = filepath.Join(profDir, mode+"-goroutine.pb.gz")
+	if err := os.WriteFile(file, b, 0o644); err != nil {
 		return nil, err
 	}
-	r.goroutineTop = goroutineGroups(string(b), 6)
+	// Each goroutine counted in the innermost function that tells what it
+	// waits for, past those that many wait in whatever they do.
+	r.goroutineTop = prof.Top(file, 6, `-hide=^(runtime|syscall|net|bufio|io)\.|^internal/`)
 	return r, nil
 }
 
@@ -258,53 +259,6 @@ func parallel(ctx context.Context, n int, f func(i int) error) error {
 	close(next)
 	wg.Wait()
 	return context.Cause(ctx)
-}
-
-// goroutineGroups sums up a goroutine profile (debug=1): the largest
-// groups, each with its count and the innermost function that tells what
-// its goroutines wait for.
-func goroutineGroups(profile string, n int) string {
-	type group struct {
-		count int
-		where string
-	}
-	var groups []group
-	for block := range strings.SplitSeq(profile, "\n\n") {
-		var g group
-		for line := range strings.Lines(block) {
-			f := strings.Fields(line)
-			if len(f) >= 2 && f[1] == "@" {
-				g.count, _ = strconv.Atoi(f[0])
-				continue
-			}
-			if g.where == "" && len(f) >= 3 && f[0] == "#" && !lowLevel(f[2]) {
-				g.where, _, _ = strings.Cut(f[2], "+")
-			}
-		}
-		if g.count > 0 {
-			groups = append(groups, g)
-		}
-	}
-	slices.SortStableFunc(groups, func(a, b group) int { return b.count - a.count })
-	var out strings.Builder
-	for i, g := range groups {
-		if i == n {
-			break
-		}
-		fmt.Fprintf(&out, "%6d  %s\n", g.count, g.where)
-	}
-	return strings.TrimRight(out.String(), "\n")
-}
-
-// lowLevel reports whether fn is a function that many goroutines wait
-// in, whatever they do: the runtime's, the network's, the buffers'.
-func lowLevel(fn string) bool {
-	for _, p := range []string{"runtime.", "internal/", "syscall.", "net.", "bufio.", "io."} {
-		if strings.HasPrefix(fn, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // perConn is the growth from before to after, in KiB per connection.
