@@ -98,18 +98,6 @@ func (r *room) grow(ctx context.Context, n int) error {
 	return nil
 }
 
-// pids are the process ids of the servers, then of nats-server if any.
-func (r *room) pids() []int {
-	var p []int
-	for _, c := range r.servers {
-		p = append(p, c.Pid())
-	}
-	if r.nats != nil {
-		p = append(p, r.nats.Pid())
-	}
-	return p
-}
-
 // joinBatch is how many receivers join at once.
 const joinBatch = 32
 
@@ -240,8 +228,7 @@ func (r *room) measure(ctx context.Context, stall bool, profile string) (*phase,
 			profErr <- err
 		}()
 	}
-	cpu0, cpuErr := cpuTimes(r.pids())
-	writes0, writesErr := writeCalls(r.pids()[:len(r.servers)])
+	used0, usedErr := r.usage()
 	start := time.Now()
 	for _, rc := range stalled {
 		rc.pause.Store(true)
@@ -302,22 +289,9 @@ talk:
 	} else if err := r.sync(ctx, func(rc *receiver) bool { return stalled[rc.nick] == nil }, time.Minute); err != nil {
 		return nil, err
 	}
-	if cpu1, err := cpuTimes(r.pids()); err == nil && cpuErr == nil {
-		secs := time.Since(start).Seconds()
-		ph.wall = secs
-		for i := range r.servers {
-			ph.serverSecs += cpu1.procs[i] - cpu0.procs[i]
-		}
-		if r.nats != nil {
-			ph.natsSecs = cpu1.procs[len(r.servers)] - cpu0.procs[len(r.servers)]
-		}
-		ph.serverCPU = ph.serverSecs / secs
-		ph.clientCPU = (cpu1.self - cpu0.self) / secs
-		ph.busyCPU = (cpu1.machine - cpu0.machine) / secs
-	}
-	ph.serverWrites = -1
-	if writes1, err := writeCalls(r.pids()[:len(r.servers)]); err == nil && writesErr == nil {
-		ph.serverWrites = writes1 - writes0
+	ph.used.writes = -1
+	if used1, err := r.usage(); err == nil && usedErr == nil {
+		ph.used, ph.wall = used1.plus(-1, used0), time.Since(start).Seconds()
 	}
 
 	var around, away []int32
