@@ -16,7 +16,7 @@ func pairedRatios(w, base []sample) []float64 {
 	n := min(len(w), len(base))
 	rs := make([]float64, n)
 	for i := range n {
-		rs[i] = base[i].ns / w[i].ns
+		rs[i] = base[i]["ns/op"] / w[i]["ns/op"]
 	}
 	return rs
 }
