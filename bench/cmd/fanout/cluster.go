@@ -220,39 +220,26 @@ func clusterSection(cfg config, pairs []*pair, profile string) *report.Section {
 	return s
 }
 
-// boundText says what bounded the comparison at p, from its figures.
+// boundText says what bounded the comparison at p; the table above has
+// the figures.
 func boundText(p *pair) string {
 	var b strings.Builder
-	c, o := p.cluster, p.single
-	cores := float64(runtime.NumCPU())
-	natsCores := c.cores(c.used.nats)
-	fmt.Fprintf(&b, "What bounds it, at %d receivers on %d cores: ", p.size, runtime.NumCPU())
-	others := c.cores(c.used.machine) - c.cores(c.used.servers) - natsCores - c.cores(c.used.self)
-	if c.cores(c.used.machine) >= 0.9*cores {
-		fmt.Fprintf(&b, "the cores. The machine was busy %.2f of %.0f cores over the NATS phases (%.2f over one server's): the servers %.2f,\n", c.cores(c.used.machine), cores, o.cores(o.used.machine), c.cores(c.used.servers))
-		fmt.Fprintf(&b, "nats-server %.2f, the clients %.2f, and %.2f for the rest of the machine (kernel work of loopback, other programs); a message\n", natsCores, c.cores(c.used.self), others)
-		fmt.Fprintf(&b, "waits for a core at each hop, and through NATS it makes more hops (server, nats-server, each server again).\n")
+	c, cores := p.cluster, runtime.NumCPU()
+	if busy := c.cores(c.used.machine); busy >= 0.9*float64(cores) {
+		fmt.Fprintf(&b, "What bounds it at %d receivers: the cores, %.2f of %d busy over the NATS phases; a message waits for a core at\n", p.size, busy, cores)
+		fmt.Fprintf(&b, "each hop, and through NATS it makes more hops (server, nats-server, each server again).\n")
 	} else {
-		fmt.Fprintf(&b, "not the cores, which were busy %.2f of %.0f over the NATS phases (%.2f over one server's): the servers %.2f,\n", c.cores(c.used.machine), cores, o.cores(o.used.machine), c.cores(c.used.servers))
-		fmt.Fprintf(&b, "nats-server %.2f, the clients %.2f, the rest %.2f. Latency is then the hops a message makes: through NATS one JetStream\n", natsCores, c.cores(c.used.self), others)
-		fmt.Fprintf(&b, "publish, stored and acknowledged, before each server's consumer reads it back and fans it out.\n")
+		fmt.Fprintf(&b, "What bounds it at %d receivers: not the cores, %.2f of %d busy over the NATS phases, but the hops a message makes:\n", p.size, busy, cores)
+		fmt.Fprintf(&b, "through NATS one JetStream publish, stored and acknowledged, before each server's consumer reads it back and fans it out.\n")
 	}
-	cu, ou := µsPer(c.used.servers+c.used.nats, len(c.lat)), µsPer(o.used.servers, len(o.lat))
-	fmt.Fprintf(&b, "Per delivery the NATS setup cost %.1f µs of CPU against %.1f µs (%s): its servers %.1f µs, with %s write calls per delivery against\n",
-		cu, ou, report.Ratio(cu/max(ou, 1e-9)), µsPer(c.used.servers, len(c.lat)), writesPer(c))
-	fmt.Fprintf(&b, "%s (where a server's time goes: the profile below), nats-server %.1f µs, which is %.0f µs per message said:\n",
-		writesPer(o), µsPer(c.used.nats, len(c.lat)), µsPer(c.used.nats, c.sent))
 	fmt.Fprintf(&b, "NATS costs per message, the WebSocket writes per delivery, so the larger the room, the smaller NATS's share.\n")
 	if p.idleWall > 0 {
-		fmt.Fprintf(&b, "With no messages, while one server's phases ran, the NATS setup still used %.3f cores (its servers) and %.3f (nats-server),\n",
-			p.idleServers/p.idleWall, p.idleNATS/p.idleWall)
-		fmt.Fprintf(&b, "against %.3f and %.3f in its own phases: the servers refresh each member's nick claim in NATS every 5 s, %d KV updates a\n",
-			c.cores(c.used.servers), natsCores, p.size/5)
-		fmt.Fprintf(&b, "second here, a cost per member and second that the figures per delivery above include.")
-		if rate := float64(c.sent) / max(c.wall, 1e-9); rate > 0 {
-			fmt.Fprintf(&b, " Less that idle use, nats-server\nspent %.0f µs per message said.", max(natsCores-p.idleNATS/p.idleWall, 0)/rate*1e6)
-		}
-		fmt.Fprintln(&b)
+		idleNATS := p.idleNATS / p.idleWall
+		fmt.Fprintf(&b, "With no messages, while one server's phases ran, the NATS setup still used %.3f cores (its servers) and %.3f (nats-server):\n",
+			p.idleServers/p.idleWall, idleNATS)
+		fmt.Fprintf(&b, "the servers refresh each member's nick claim in NATS every 5 s, %d KV updates a second here, a cost per member and second\n", p.size/5)
+		fmt.Fprintf(&b, "that the figures per delivery include. Less that idle use, nats-server spent %.0f µs per message said.\n",
+			µsPer(max(c.cores(c.used.nats)-idleNATS, 0)*c.wall, c.sent))
 	}
 	return b.String()
 }
