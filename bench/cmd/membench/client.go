@@ -51,8 +51,9 @@ func clientMem(ctx context.Context, n, first int, profDir string) (ours, coder *
 	defer child.Stop()
 	url := child.WSURL("/ws/echo")
 	addrs := benchsrv.AddrsFor(n)
+	cd := benchsrv.NewDialer(first, addrs, 0)
 	coder, err = holdClients(ctx, "coder", n, profDir, func() (func(), error) {
-		return openCoder(ctx, benchsrv.NewDialer(first, addrs, 0), url)
+		return openCoder(ctx, cd, url)
 	})
 	if err != nil {
 		return nil, nil, err

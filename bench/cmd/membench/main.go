@@ -55,12 +55,14 @@ func main() {
 	report.Finish("membench", s, err, *jsonOut)
 }
 
-// result is one server's memory at the three moments.
+// result is one server's memory at the moments.
 type result struct {
-	mode                        string
-	before, connected, messaged benchsrv.Mem
-	heapTop, goroutineTop       string // pprof -top of the profiles taken last
+	mode                  string
+	mem                   [3]benchsrv.Mem // at the moments
+	heapTop, goroutineTop string          // pprof -top of the profiles taken last
 }
+
+var moments = [3]string{"before", "connected", "after 1 message"}
 
 func run(ctx context.Context, n int, profDir string) (*report.Section, error) {
 	// n connections at a time, of the server side's clients or of the
@@ -106,7 +108,7 @@ func measure(ctx context.Context, mode string, n int, d *benchsrv.Dialer, profDi
 	}
 	defer child.Stop()
 	r := &result{mode: mode}
-	if r.before, err = settle(ctx, child, 0); err != nil {
+	if r.mem[0], err = settle(ctx, child, 0); err != nil {
 		return nil, err
 	}
 
@@ -130,7 +132,7 @@ func measure(ctx context.Context, mode string, n int, d *benchsrv.Dialer, profDi
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", mode, err)
 	}
-	if r.connected, err = settle(ctx, child, n); err != nil {
+	if r.mem[1], err = settle(ctx, child, n); err != nil {
 		return nil, err
 	}
 
@@ -141,7 +143,7 @@ func measure(ctx context.Context, mode string, n int, d *benchsrv.Dialer, profDi
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", mode, err)
 	}
-	if r.messaged, err = settle(ctx, child, n); err != nil {
+	if r.mem[2], err = settle(ctx, child, n); err != nil {
 		return nil, err
 	}
 
@@ -274,15 +276,15 @@ func section(n int, ours, bare *result, keep bool, profDir string) *report.Secti
 	for _, f := range []struct {
 		name  string
 		value func(benchsrv.Mem) uint64
-		after func(*result) benchsrv.Mem
+		at    int // the moment
 	}{
-		{"heap+stacks, after connect", heap, func(r *result) benchsrv.Mem { return r.connected }},
-		{"heap+stacks, after 1 message", heap, func(r *result) benchsrv.Mem { return r.messaged }},
-		{"RSS, after connect", rss, func(r *result) benchsrv.Mem { return r.connected }},
-		{"RSS, after 1 message", rss, func(r *result) benchsrv.Mem { return r.messaged }},
+		{"heap+stacks, after connect", heap, 1},
+		{"heap+stacks, after 1 message", heap, 2},
+		{"RSS, after connect", rss, 1},
+		{"RSS, after 1 message", rss, 2},
 	} {
-		o := perConn(f.value(ours.before), f.value(f.after(ours)), n)
-		b := perConn(f.value(bare.before), f.value(f.after(bare)), n)
+		o := perConn(f.value(ours.mem[0]), f.value(ours.mem[f.at]), n)
+		b := perConn(f.value(bare.mem[0]), f.value(bare.mem[f.at]), n)
 		ratio := o / b
 		ok := ratio <= maxRatio
 		missed = missed || !ok
@@ -303,12 +305,9 @@ func section(n int, ours, bare *result, keep bool, profDir string) *report.Secti
 	fmt.Fprintf(&d, "(one goroutine per connection, Read then Write). Memory is read after debug.FreeOSMemory.\n\n")
 	fmt.Fprintf(&d, "| server | moment | heap | stacks | RSS | goroutines |\n|---|---|--:|--:|--:|--:|\n")
 	for _, r := range []*result{ours, bare} {
-		for _, m := range []struct {
-			name string
-			mem  benchsrv.Mem
-		}{{"before", r.before}, {"connected", r.connected}, {"after 1 message", r.messaged}} {
-			fmt.Fprintf(&d, "| %s | %s | %.1f MiB | %.1f MiB | %.1f MiB | %d |\n", r.mode, m.name,
-				mib(m.mem.Heap), mib(m.mem.Stacks), mib(m.mem.RSS), m.mem.Goroutines)
+		for i, m := range r.mem {
+			fmt.Fprintf(&d, "| %s | %s | %.1f MiB | %.1f MiB | %.1f MiB | %d |\n", r.mode, moments[i],
+				mib(m.Heap), mib(m.Stacks), mib(m.RSS), m.Goroutines)
 		}
 	}
 	if missed {
