@@ -27,12 +27,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/coder/websocket"
 
 	"github.com/go-wsapi/wsapi/bench/internal/benchsrv"
+	"github.com/go-wsapi/wsapi/bench/internal/clientmem"
 	"github.com/go-wsapi/wsapi/bench/internal/prof"
 	"github.com/go-wsapi/wsapi/bench/internal/report"
 )
@@ -121,7 +121,7 @@ func measure(ctx context.Context, mode string, n int, d *benchsrv.Dialer, profDi
 		}
 	}()
 	url := child.WSURL("/ws/echo")
-	err = parallel(ctx, n, func(i int) error {
+	err = clientmem.Parallel(ctx, n, func(i int) error {
 		c, err := d.Dial(ctx, url)
 		if err != nil {
 			return err
@@ -137,7 +137,7 @@ func measure(ctx context.Context, mode string, n int, d *benchsrv.Dialer, profDi
 	}
 
 	msg := []byte("0123456789abcdef")
-	err = parallel(ctx, n, func(i int) error {
+	err = clientmem.Parallel(ctx, n, func(i int) error {
 		return clients[i].echo(ctx, msg)
 	})
 	if err != nil {
@@ -238,29 +238,6 @@ func (c *client) echo(ctx context.Context, msg []byte) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// parallel runs f(0) to f(n-1), 64 at a time, and returns the first error.
-func parallel(ctx context.Context, n int, f func(i int) error) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(n, 64) {
-		wg.Go(func() {
-			for i := range next {
-				if err := f(i); err != nil {
-					cancel(err)
-				}
-			}
-		})
-	}
-	for i := 0; i < n && ctx.Err() == nil; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return context.Cause(ctx)
 }
 
 // perConn is the growth from before to after, in KiB per connection.
