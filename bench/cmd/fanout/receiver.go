@@ -29,6 +29,16 @@ type receiver struct {
 	err     error              // why it ended; read after done
 }
 
+// ended reports whether the read loop has ended.
+func (r *receiver) ended() bool {
+	select {
+	case <-r.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // unpause lets a receiver told to pause read again, once.
 func (r *receiver) unpause() {
 	if !r.resumed {

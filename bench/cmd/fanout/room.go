@@ -65,10 +65,8 @@ func (r *room) grow(ctx context.Context, n int) error {
 	var normal, stalled int
 	alive := r.receivers[:0]
 	for _, rc := range r.receivers {
-		select {
-		case <-rc.done:
+		if rc.ended() {
 			continue // closed by the server
-		default:
 		}
 		alive = append(alive, rc)
 		if rc.stalled {
@@ -161,13 +159,7 @@ func (r *room) sync(ctx context.Context, want func(*receiver) bool, limit time.D
 	for {
 		waiting := 0
 		for _, rc := range r.receivers {
-			if !want(rc) || rc.synced.Load() >= k {
-				continue
-			}
-			select {
-			case <-rc.done:
-				continue
-			default:
+			if want(rc) && rc.synced.Load() < k && !rc.ended() {
 				waiting++
 			}
 		}
@@ -199,10 +191,8 @@ func (r *room) measure(ctx context.Context, stall bool, profile string) (*phase,
 	var reading []*receiver
 	stalled := map[string]*receiver{}
 	for _, rc := range r.receivers {
-		select {
-		case <-rc.done:
+		if rc.ended() {
 			continue
-		default:
 		}
 		if stall && rc.stalled {
 			stalled[rc.nick] = rc
@@ -296,12 +286,8 @@ talk:
 
 	var around, away []int32
 	for _, rc := range reading {
-		select {
-		case <-rc.done:
-			if !ph.pubClosed {
-				ph.lost++
-			}
-		default:
+		if rc.ended() && !ph.pubClosed {
+			ph.lost++
 		}
 		// sync read it, after the phase's messages, or the read loop
 		// has ended: its slice is complete.
