@@ -26,7 +26,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/go-wsapi/wsapi/bench/internal/report"
@@ -96,6 +95,19 @@ func run(dir, out string, started int64, stdout io.Writer) error {
 		return []report.Row{{Name: items[item-1].title, Ours: "did not run: see the log of make bench"}}
 	}
 
+	var all []report.Row
+	pass, miss := 0, 0
+	for _, it := range items {
+		for _, r := range rows(it.item) {
+			all = append(all, r)
+			switch r.Result() {
+			case "pass":
+				pass++
+			case "MISS":
+				miss++
+			}
+		}
+	}
 	m := machine(dir)
 	var took string
 	if started > 0 {
@@ -104,15 +116,7 @@ func run(dir, out string, started int64, stdout io.Writer) error {
 
 	// The table, on stdout.
 	fmt.Fprintf(stdout, "\nmake bench: %s, %s\n", m.date, m.summary)
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "measure\twsapi\tbaseline\tratio\ttarget\tresult")
-	for _, it := range items {
-		for _, r := range rows(it.item) {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Ours, r.Base, r.Ratio, r.Target, r.Result())
-		}
-	}
-	tw.Flush()
-	pass, miss := count(sections)
+	report.PrintRows(stdout, "", all)
 	fmt.Fprintf(stdout, "targets: %d pass, %d missed", pass, miss)
 	if took != "" {
 		fmt.Fprintf(stdout, "; the run took %s", took)
@@ -137,14 +141,12 @@ func run(dir, out string, started int64, stdout io.Writer) error {
 	}
 	fmt.Fprintf(&b, "\n## Summary\n\n%d targets pass, %d missed.\n\n", pass, miss)
 	fmt.Fprintf(&b, "| measure | wsapi | baseline | ratio | target | result |\n|---|--:|--:|--:|---|---|\n")
-	for _, it := range items {
-		for _, r := range rows(it.item) {
-			res := r.Result()
-			if res == "MISS" {
-				res = "**MISS**"
-			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(r.Name), cell(r.Ours), cell(r.Base), r.Ratio, r.Target, res)
+	for _, r := range all {
+		res := r.Result()
+		if res == "MISS" {
+			res = "**MISS**"
 		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(r.Name), cell(r.Ours), cell(r.Base), r.Ratio, r.Target, res)
 	}
 	for _, it := range items {
 		fmt.Fprintf(&b, "\n## %d. %s\n\n", it.item, it.title)
@@ -173,20 +175,6 @@ func run(dir, out string, started int64, stdout io.Writer) error {
 
 // cell keeps a table cell a cell.
 func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
-
-func count(sections []*report.Section) (pass, miss int) {
-	for _, s := range sections {
-		for _, r := range s.Rows {
-			switch r.Result() {
-			case "pass":
-				pass++
-			case "MISS":
-				miss++
-			}
-		}
-	}
-	return pass, miss
-}
 
 // machineInfo is what the report says of where it ran: its date, a line
 // for stdout, and the rows of BENCHMARKS.md's table.
