@@ -55,11 +55,11 @@ func runCluster(ctx context.Context, cfg config, log io.Writer) (*report.Section
 	profFile := filepath.Join(profDir, "fanout-nats-server-cpu.pb.gz")
 	var pairs []*pair
 	for i, n := range cfg.sizes {
-		prof := ""
+		pf := ""
 		if i == len(cfg.sizes)-1 {
-			prof = profFile
+			pf = profFile
 		}
-		p, err := comparePair(ctx, cfg, n, prof, log)
+		p, err := comparePair(ctx, cfg, n, pf, log)
 		if err != nil {
 			return nil, fmt.Errorf("%d clients: %w", n, err)
 		}
@@ -69,10 +69,10 @@ func runCluster(ctx context.Context, cfg config, log io.Writer) (*report.Section
 }
 
 // comparePair measures n receivers in one server's room and over two
-// servers through NATS, cfg.rounds phases each, in turns. With prof set,
-// the CPU profile of the first cluster server over its first phase is
-// written there.
-func comparePair(ctx context.Context, cfg config, n int, prof string, log io.Writer) (*pair, error) {
+// servers through NATS, cfg.rounds phases each, in turns. With profile
+// set, the CPU profile of the first cluster server over its first phase
+// is written there.
+func comparePair(ctx context.Context, cfg config, n int, profile string, log io.Writer) (*pair, error) {
 	p := &pair{size: n}
 	rooms := make([]*room, 2)
 	for i, servers := range []int{1, 2} {
@@ -85,17 +85,12 @@ func comparePair(ctx context.Context, cfg config, n int, prof string, log io.Wri
 		rooms[i] = r
 	}
 	single, cluster := rooms[0], rooms[1]
-	for _, r := range rooms {
+	for i, join := range []*time.Duration{&p.singleJoin, &p.clusterJoin} {
 		start := time.Now()
-		if err := r.grow(ctx, n); err != nil {
+		if err := rooms[i].grow(ctx, n); err != nil {
 			return nil, err
 		}
-		d := time.Since(start)
-		if r == single {
-			p.singleJoin = d
-		} else {
-			p.clusterJoin = d
-		}
+		*join = time.Since(start)
 	}
 	fmt.Fprintf(log, "fanout: %d receivers joined one server in %v, two through NATS in %v\n",
 		n, p.singleJoin.Round(time.Millisecond), p.clusterJoin.Round(time.Millisecond))
@@ -107,7 +102,7 @@ func comparePair(ctx context.Context, cfg config, n int, prof string, log io.Wri
 		for _, r := range order {
 			pf := ""
 			if r == cluster && round == 0 {
-				pf = prof
+				pf = profile
 			}
 			idle0, idleErr := cluster.usage()
 			start := time.Now()
@@ -126,11 +121,7 @@ func comparePair(ctx context.Context, cfg config, n int, prof string, log io.Wri
 			}
 			fmt.Fprintf(log, "fanout: %d receivers, %s: p50 %s, p99 %s, %d closed by the server\n",
 				n, name, ms(ph.pct(0.5)), ms(ph.pct(0.99)), ph.lost)
-			if *into == nil {
-				*into = ph
-			} else {
-				*into = merge(*into, ph)
-			}
+			*into = merge(*into, ph)
 		}
 	}
 	return p, nil

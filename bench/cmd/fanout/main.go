@@ -176,10 +176,7 @@ func run(ctx context.Context, cfg config, log io.Writer) (*report.Section, error
 				break
 			}
 		}
-		st.normal = before
-		if after != nil {
-			st.normal = merge(before, after)
-		}
+		st.normal = merge(before, after)
 		if st.phases[len(st.phases)-1].pubClosed {
 			break
 		}

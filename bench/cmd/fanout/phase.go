@@ -3,6 +3,7 @@
 package main
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"time"
@@ -84,8 +85,12 @@ type step struct {
 	joinTime      time.Duration
 }
 
-// merge is the phases a and b as one, for their latencies together.
+// merge is the phases a and b as one, for their latencies together; a
+// nil one is none.
 func merge(a, b *phase) *phase {
+	if a == nil || b == nil {
+		return cmp.Or(a, b)
+	}
 	m := *a
 	m.lat = append(slices.Clip(a.lat), b.lat...)
 	slices.Sort(m.lat)
