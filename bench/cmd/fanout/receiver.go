@@ -96,20 +96,9 @@ func sayText(b []byte) (string, bool) {
 	if !bytes.HasPrefix(b, []byte(`{"type":"say"`)) {
 		return "", false
 	}
-	return field(b, `"text":"`)
-}
-
-func field(b []byte, key string) (string, bool) {
-	i := bytes.Index(b, []byte(key))
-	if i < 0 {
-		return "", false
-	}
-	rest := b[i+len(key):]
-	j := bytes.IndexByte(rest, '"')
-	if j < 0 {
-		return "", false
-	}
-	return string(rest[:j]), true
+	_, rest, ok := bytes.Cut(b, []byte(`"text":"`))
+	text, _, closed := bytes.Cut(rest, []byte(`"`))
+	return string(text), ok && closed
 }
 
 // base is the zero of the timestamps the publisher sends: time.Since
