@@ -38,7 +38,7 @@ type phase struct {
 // cores is secs of CPU over the phase in cores, on average.
 func (p *phase) cores(secs float64) float64 { return secs / max(p.wall, 1e-9) }
 
-// slowest is the latency of the last message delivered, never if none.
+// slowest is the largest latency delivered, never if none was.
 func (p *phase) slowest() time.Duration {
 	if len(p.lat) == 0 {
 		return never
