@@ -26,7 +26,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/go-wsapi/wsapi/bench/internal/report"
@@ -96,6 +95,19 @@ func run(dir, out string, started int64, stdout io.Writer) error {
 		return []report.Row{{Name: items[item-1].title, Ours: "did not run: see the log of make bench"}}
 	}
 
+	var all []report.Row
+	pass, miss := 0, 0
+	for _, it := range items {
+		for _, r := range rows(it.item) {
+			all = append(all, r)
+			switch r.Result() {
+			case "pass":
+				pass++
+			case "MISS":
+				miss++
+			}
+		}
+	}
 	m := machine(dir)
 	var took string
 	if started > 0 {
@@ -103,16 +115,8 @@ func run(dir, out string, started int64, stdout io.Writer) error {
 	}
 
 	// The table, on stdout.
-	fmt.Fprintf(stdout, "\nmake bench: %s, %s\n", m.date, m.summary())
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "measure\twsapi\tbaseline\tratio\ttarget\tresult")
-	for _, it := range items {
-		for _, r := range rows(it.item) {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Ours, r.Base, r.Ratio, r.Target, r.Result())
-		}
-	}
-	tw.Flush()
-	pass, miss := count(sections)
+	fmt.Fprintf(stdout, "\nmake bench: %s, %s\n", m.date, m.summary)
+	report.PrintRows(stdout, "", all)
 	fmt.Fprintf(stdout, "targets: %d pass, %d missed", pass, miss)
 	if took != "" {
 		fmt.Fprintf(stdout, "; the run took %s", took)
@@ -129,7 +133,7 @@ func run(dir, out string, started int64, stdout io.Writer) error {
 	fmt.Fprintf(&b, "The programs are in [`bench/`](bench), the run in [`ci/bench.sh`](ci/bench.sh). These are measurements: a missed target is\n")
 	fmt.Fprintf(&b, "a finding, with its profile below, not a failure of the run.\n\n")
 	fmt.Fprintf(&b, "| machine | |\n|---|---|\n")
-	for _, kv := range m.table() {
+	for _, kv := range m.rows {
 		fmt.Fprintf(&b, "| %s | %s |\n", kv[0], kv[1])
 	}
 	if took != "" {
@@ -137,14 +141,12 @@ func run(dir, out string, started int64, stdout io.Writer) error {
 	}
 	fmt.Fprintf(&b, "\n## Summary\n\n%d targets pass, %d missed.\n\n", pass, miss)
 	fmt.Fprintf(&b, "| measure | wsapi | baseline | ratio | target | result |\n|---|--:|--:|--:|---|---|\n")
-	for _, it := range items {
-		for _, r := range rows(it.item) {
-			res := r.Result()
-			if res == "MISS" {
-				res = "**MISS**"
-			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(r.Name), cell(r.Ours), cell(r.Base), r.Ratio, r.Target, res)
+	for _, r := range all {
+		res := r.Result()
+		if res == "MISS" {
+			res = "**MISS**"
 		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(r.Name), cell(r.Ours), cell(r.Base), r.Ratio, r.Target, res)
 	}
 	for _, it := range items {
 		fmt.Fprintf(&b, "\n## %d. %s\n\n", it.item, it.title)
@@ -174,58 +176,51 @@ func run(dir, out string, started int64, stdout io.Writer) error {
 // cell keeps a table cell a cell.
 func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
-func count(sections []*report.Section) (pass, miss int) {
-	for _, s := range sections {
-		for _, r := range s.Rows {
-			switch r.Result() {
-			case "pass":
-				pass++
-			case "MISS":
-				miss++
-			}
-		}
-	}
-	return pass, miss
-}
-
-// machineInfo is what the report says of where it ran.
+// machineInfo is what the report says of where it ran: its date, a line
+// for stdout, and the rows of BENCHMARKS.md's table.
 type machineInfo struct {
-	date, cpu, kernel, goVersion, chromium, loadStart, loadEnd string
-	cores                                                      int
-	memGiB                                                     float64
+	date, summary string
+	rows          [][2]string
 }
 
 func machine(dir string) machineInfo {
-	m := machineInfo{
-		date:  time.Now().UTC().Format("2006-01-02 15:04 UTC"),
-		cores: runtime.NumCPU(),
-		cpu:   "unknown",
-	}
+	cpu, memGiB, kernel := "unknown", 0.0, ""
 	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for line := range strings.Lines(string(b)) {
 			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-				m.cpu = strings.TrimSpace(v)
+				cpu = strings.TrimSpace(v)
 				break
 			}
 		}
 	}
 	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
-		for line := range strings.Lines(string(b)) {
-			if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
-				kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
-				m.memGiB = kb / (1 << 20)
-			}
+		var kb float64
+		if i := bytes.Index(b, []byte("MemTotal:")); i >= 0 {
+			fmt.Sscan(string(b[i+len("MemTotal:"):]), &kb)
 		}
+		memGiB = kb / (1 << 20)
 	}
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
-		m.kernel = runtime.GOOS + " " + strings.TrimSpace(string(b))
+		kernel = runtime.GOOS + " " + strings.TrimSpace(string(b))
 	}
-	m.goVersion = firstLine(exec.Command("go", "version").Output())
-	browser := cmp.Or(os.Getenv("CHROMIUM"), "chromium")
-	m.chromium = firstLine(exec.Command(browser, "--version").Output())
-	m.loadStart = loadavg(os.ReadFile(filepath.Join(dir, "loadavg-start")))
-	m.loadEnd = loadavg(os.ReadFile("/proc/loadavg"))
-	return m
+	goVersion := firstLine(exec.Command("go", "version").Output())
+	chromium := firstLine(exec.Command(cmp.Or(os.Getenv("CHROMIUM"), "chromium"), "--version").Output())
+	date := time.Now().UTC().Format("2006-01-02 15:04 UTC")
+	return machineInfo{
+		date:    date,
+		summary: fmt.Sprintf("%d cores (%s), %.0f GiB; %s; %s", runtime.NumCPU(), cpu, memGiB, goVersion, chromium),
+		rows: [][2]string{
+			{"date", date},
+			{"cores (nproc)", strconv.Itoa(runtime.NumCPU())},
+			{"CPU", cpu},
+			{"memory", fmt.Sprintf("%.1f GiB", memGiB)},
+			{"kernel", kernel},
+			{"Go", goVersion},
+			{"Chromium", chromium},
+			{"load average (1, 5, 15 min) at start, at end",
+				loadavg(os.ReadFile(filepath.Join(dir, "loadavg-start"))) + "; " + loadavg(os.ReadFile("/proc/loadavg"))},
+		},
+	}
 }
 
 func firstLine(b []byte, err error) string {
@@ -243,21 +238,4 @@ func loadavg(b []byte, err error) string {
 		return "unknown"
 	}
 	return strings.Join(f[:3], " ")
-}
-
-func (m machineInfo) summary() string {
-	return fmt.Sprintf("%d cores (%s), %.0f GiB; %s; %s", m.cores, m.cpu, m.memGiB, m.goVersion, m.chromium)
-}
-
-func (m machineInfo) table() [][2]string {
-	return [][2]string{
-		{"date", m.date},
-		{"cores (nproc)", strconv.Itoa(m.cores)},
-		{"CPU", m.cpu},
-		{"memory", fmt.Sprintf("%.1f GiB", m.memGiB)},
-		{"kernel", m.kernel},
-		{"Go", m.goVersion},
-		{"Chromium", m.chromium},
-		{"load average (1, 5, 15 min) at start, at end", m.loadStart + "; " + m.loadEnd},
-	}
 }

@@ -50,6 +50,7 @@ import (
 	"time"
 
 	"github.com/go-wsapi/wsapi/bench/internal/gomod"
+	"github.com/go-wsapi/wsapi/bench/internal/report"
 	"github.com/go-wsapi/wsapi/server"
 )
 
@@ -71,25 +72,18 @@ func main() {
 	flag.DurationVar(&cfg.timeout, "timeout", 5*time.Minute, "give up after this `duration`")
 	flag.Parse()
 
-	root, err := gomod.Root()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "browserbench:", err)
-		os.Exit(1)
-	}
-	cfg.root = root
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.timeout)
 	defer cancel()
-	res, err := run(ctx, cfg, os.Stderr)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "browserbench:", err)
-		os.Exit(1)
+	var s *report.Section
+	root, err := gomod.Root()
+	if err == nil {
+		cfg.root = root
+		var res *result
+		if res, err = run(ctx, cfg, os.Stderr); err == nil {
+			s = section(res)
+		}
 	}
-	s := section(res)
-	s.Print(os.Stdout)
-	if err := s.Write(*jsonOut); err != nil {
-		fmt.Fprintln(os.Stderr, "browserbench:", err)
-		os.Exit(1)
-	}
+	report.Finish("browserbench", s, err, *jsonOut)
 }
 
 // result is what the page reports.
@@ -154,13 +148,13 @@ func run(ctx context.Context, cfg config, log *os.File) (*result, error) {
 	defer os.RemoveAll(tmp)
 
 	wasm := filepath.Join(tmp, "bench.wasm")
-	if err := goCmd(ctx, cfg.root, []string{"GOOS=js", "GOARCH=wasm"}, "build", "-trimpath", "-o", wasm, "./bench/browser"); err != nil {
+	if _, err := gomod.Go(ctx, cfg.root, []string{"GOOS=js", "GOARCH=wasm"}, "build", "-trimpath", "-o", wasm, "./bench/browser"); err != nil {
 		return nil, err
 	}
 	runner := cfg.chromerun
 	if runner == "" {
 		runner = filepath.Join(tmp, "chromerun")
-		if err := goCmd(ctx, filepath.Join(cfg.root, "cmd", "chromerun"), nil, "build", "-o", runner, "."); err != nil {
+		if _, err := gomod.Go(ctx, filepath.Join(cfg.root, "cmd", "chromerun"), nil, "build", "-o", runner, "."); err != nil {
 			return nil, err
 		}
 	}
@@ -233,14 +227,4 @@ func run(ctx context.Context, cfg config, log *os.File) (*result, error) {
 	}
 	res.Profiles = profiles
 	return res, nil
-}
-
-func goCmd(ctx context.Context, dir string, env []string, args ...string) error {
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("%s go %s: %v\n%s", strings.Join(env, " "), strings.Join(args, " "), err, out)
-	}
-	return nil
 }

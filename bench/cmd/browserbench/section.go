@@ -49,17 +49,6 @@ func section(res *result) *report.Section {
 	fmt.Fprintf(&d, "User agent: %s.\n\n", res.UserAgent)
 	fmt.Fprintf(&d, "| case | per batch | side | median | batches |\n|---|--:|---|--:|---|\n")
 	for _, c := range res.Cases {
-		ratio := paired(c.Go, c.JS, c.GoMedian, c.JSMedian)
-		target := targets[c.Name]
-		s.Rows = append(s.Rows, report.Row{
-			Name:   names[c.Name],
-			Ours:   figure(c.GoMedian, c.Unit),
-			Base:   figure(c.JSMedian, c.Unit),
-			Ratio:  report.Ratio(ratio),
-			Target: fmt.Sprintf("≥ %.2f×", target),
-			Pass:   report.Check(ratio >= target),
-			Values: map[string]float64{"go": c.GoMedian, "js": c.JSMedian, "raw": c.RawMedian, "ratio": ratio},
-		})
 		for _, side := range []struct {
 			name   string
 			median float64
@@ -72,35 +61,29 @@ func section(res *result) *report.Section {
 			fmt.Fprintf(&d, "| %s | %d | %s | %s | %s |\n", c.Name, c.N, side.name, figure(side.median, c.Unit), strings.Join(all, " "))
 		}
 	}
-	for _, c := range res.Cases {
-		ratio := paired(c.Go, c.Coder, c.GoMedian, c.CoderMedian)
-		s.Rows = append(s.Rows, report.Row{
-			Name:   names[c.Name] + coderNote,
-			Ours:   figure(c.GoMedian, c.Unit),
-			Base:   figure(c.CoderMedian, c.Unit),
-			Ratio:  report.Ratio(ratio),
-			Target: fmt.Sprintf("≥ %.2f×", coderTarget),
-			Pass:   report.Check(ratio >= coderTarget),
-			Values: map[string]float64{"go": c.GoMedian, "coder": c.CoderMedian, "ratio": ratio},
-		})
-	}
-	// The raw rows go after the wsapi ones, so that the table reads as
-	// before with the references below it.
-	for _, c := range res.Cases {
-		ratio := paired(c.Raw, c.JS, c.RawMedian, c.JSMedian)
-		s.Rows = append(s.Rows, report.Row{
-			Name:   names[c.Name] + rawNote,
-			Ours:   figure(c.RawMedian, c.Unit),
-			Base:   figure(c.JSMedian, c.Unit),
-			Ratio:  report.Ratio(ratio),
-			Values: map[string]float64{"raw": c.RawMedian, "js": c.JSMedian, "ratio": ratio},
-		})
-	}
-	var missed []string
-	for _, r := range s.Rows {
-		if r.Pass != nil && !*r.Pass {
-			missed = append(missed, r.Name)
+	// row compares side a of c to side b, against target where above 0.
+	row := func(c caseResult, note string, a, b []float64, aMed, bMed, target float64, values map[string]float64) report.Row {
+		ratio := paired(a, b, aMed, bMed)
+		values["ratio"] = ratio
+		r := report.Row{Name: names[c.Name] + note, Ours: figure(aMed, c.Unit), Base: figure(bMed, c.Unit), Ratio: report.Ratio(ratio), Values: values}
+		if target > 0 {
+			r.Target, r.Pass = fmt.Sprintf("≥ %.2f×", target), report.Check(ratio >= target)
 		}
+		return r
+	}
+	// The wsapi rows, against JS then against coder, and the raw rows as
+	// references below them.
+	for _, c := range res.Cases {
+		s.Rows = append(s.Rows, row(c, "", c.Go, c.JS, c.GoMedian, c.JSMedian, targets[c.Name],
+			map[string]float64{"go": c.GoMedian, "js": c.JSMedian, "raw": c.RawMedian}))
+	}
+	for _, c := range res.Cases {
+		s.Rows = append(s.Rows, row(c, coderNote, c.Go, c.Coder, c.GoMedian, c.CoderMedian, coderTarget,
+			map[string]float64{"go": c.GoMedian, "coder": c.CoderMedian}))
+	}
+	for _, c := range res.Cases {
+		s.Rows = append(s.Rows, row(c, rawNote, c.Raw, c.JS, c.RawMedian, c.JSMedian, 0,
+			map[string]float64{"raw": c.RawMedian, "js": c.JSMedian}))
 	}
 	// Where wsapi misses, say whether the Go runtime alone (raw) would
 	// have made it: if not, what is left is not wsapi's.
@@ -123,7 +106,7 @@ func section(res *result) *report.Section {
 		}
 		fmt.Fprintf(&d, "\n%s: wsapi %s, raw %s of JS, target %s: %s.\n", c.Name, report.Ratio(ours), report.Ratio(raw), report.Ratio(target), verdict)
 	}
-	if len(missed) > 0 {
+	if slices.ContainsFunc(s.Rows, func(r report.Row) bool { return r.Result() == "MISS" }) {
 		fmt.Fprintf(&d, "\nTargets missed. One more batch of each case and side, four times the size, ran under the page's sampling profiler\n")
 		fmt.Fprintf(&d, "(the JS Self-Profiling API: JavaScript and WebAssembly frames; a sample with no stack is the renderer outside both,\n")
 		fmt.Fprintf(&d, "such as the browser's own WebSocket work and idle time waiting for the network). Samples per function, on top of the stack and anywhere in it:\n")

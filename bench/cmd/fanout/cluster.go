@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-wsapi/wsapi/bench/internal/benchsrv"
+	"github.com/go-wsapi/wsapi/bench/internal/prof"
 	"github.com/go-wsapi/wsapi/bench/internal/report"
 )
 
@@ -45,7 +47,7 @@ func runCluster(ctx context.Context, cfg config, log io.Writer) (*report.Section
 	if err := benchsrv.RaiseFileLimit(2*uint64(largest) + 1024); err != nil {
 		return nil, err
 	}
-	profDir, cleanup, err := profileDir(cfg)
+	profDir, cleanup, err := prof.Dir(cfg.profDir)
 	if err != nil {
 		return nil, err
 	}
@@ -53,24 +55,24 @@ func runCluster(ctx context.Context, cfg config, log io.Writer) (*report.Section
 	profFile := filepath.Join(profDir, "fanout-nats-server-cpu.pb.gz")
 	var pairs []*pair
 	for i, n := range cfg.sizes {
-		prof := ""
+		pf := ""
 		if i == len(cfg.sizes)-1 {
-			prof = profFile
+			pf = profFile
 		}
-		p, err := comparePair(ctx, cfg, n, prof, log)
+		p, err := comparePair(ctx, cfg, n, pf, log)
 		if err != nil {
 			return nil, fmt.Errorf("%d clients: %w", n, err)
 		}
 		pairs = append(pairs, p)
 	}
-	return clusterSection(cfg, pairs, pprofTop(profFile)), nil
+	return clusterSection(cfg, pairs, prof.Top(profFile, 25)), nil
 }
 
 // comparePair measures n receivers in one server's room and over two
-// servers through NATS, cfg.rounds phases each, in turns. With prof set,
-// the CPU profile of the first cluster server over its first phase is
-// written there.
-func comparePair(ctx context.Context, cfg config, n int, prof string, log io.Writer) (*pair, error) {
+// servers through NATS, cfg.rounds phases each, in turns. With profile
+// set, the CPU profile of the first cluster server over its first phase
+// is written there.
+func comparePair(ctx context.Context, cfg config, n int, profile string, log io.Writer) (*pair, error) {
 	p := &pair{size: n}
 	rooms := make([]*room, 2)
 	for i, servers := range []int{1, 2} {
@@ -83,17 +85,12 @@ func comparePair(ctx context.Context, cfg config, n int, prof string, log io.Wri
 		rooms[i] = r
 	}
 	single, cluster := rooms[0], rooms[1]
-	for _, r := range rooms {
+	for i, join := range []*time.Duration{&p.singleJoin, &p.clusterJoin} {
 		start := time.Now()
-		if err := r.grow(ctx, n); err != nil {
+		if err := rooms[i].grow(ctx, n); err != nil {
 			return nil, err
 		}
-		d := time.Since(start)
-		if r == single {
-			p.singleJoin = d
-		} else {
-			p.clusterJoin = d
-		}
+		*join = time.Since(start)
 	}
 	fmt.Fprintf(log, "fanout: %d receivers joined one server in %v, two through NATS in %v\n",
 		n, p.singleJoin.Round(time.Millisecond), p.clusterJoin.Round(time.Millisecond))
@@ -105,21 +102,18 @@ func comparePair(ctx context.Context, cfg config, n int, prof string, log io.Wri
 		for _, r := range order {
 			pf := ""
 			if r == cluster && round == 0 {
-				pf = prof
+				pf = profile
 			}
-			idle0, idleErr := cpuTimes(cluster.pids())
+			idle0, idleErr := cluster.usage()
 			start := time.Now()
 			ph, err := r.measure(ctx, false, pf)
 			if err != nil {
 				return nil, err
 			}
-			if idle1, err := cpuTimes(cluster.pids()); r == single && err == nil && idleErr == nil {
+			if idle1, err := cluster.usage(); r == single && err == nil && idleErr == nil {
 				p.idleWall += time.Since(start).Seconds()
-				last := len(idle1.procs) - 1 // nats-server
-				for i := range last {
-					p.idleServers += idle1.procs[i] - idle0.procs[i]
-				}
-				p.idleNATS += idle1.procs[last] - idle0.procs[last]
+				p.idleServers += idle1.servers - idle0.servers
+				p.idleNATS += idle1.nats - idle0.nats
 			}
 			name, into := "one server", &p.single
 			if r == cluster {
@@ -127,11 +121,7 @@ func comparePair(ctx context.Context, cfg config, n int, prof string, log io.Wri
 			}
 			fmt.Fprintf(log, "fanout: %d receivers, %s: p50 %s, p99 %s, %d closed by the server\n",
 				n, name, ms(ph.pct(0.5)), ms(ph.pct(0.99)), ph.lost)
-			if *into == nil {
-				*into = ph
-			} else {
-				*into = merge(*into, ph)
-			}
+			*into = merge(*into, ph)
 		}
 	}
 	return p, nil
@@ -159,7 +149,7 @@ func clusterSection(cfg config, pairs []*pair, profile string) *report.Section {
 		c, o := p.cluster, p.single
 		r99 := ratio(c.pct(0.99), o.pct(0.99))
 		rate := c.perSec() / max(o.perSec(), 1e-9)
-		cu, ou := µsPer(c.serverSecs+c.natsSecs, len(c.lat)), µsPer(o.serverSecs, len(o.lat))
+		cu, ou := µsPer(c.used.servers+c.used.nats, len(c.lat)), µsPer(o.used.servers, len(o.lat))
 		s.Rows = append(s.Rows,
 			report.Row{
 				Name: fmt.Sprintf("fan-out via NATS: p99 at %d clients, 2 servers vs 1", p.size),
@@ -176,7 +166,7 @@ func clusterSection(cfg config, pairs []*pair, profile string) *report.Section {
 				Name: fmt.Sprintf("fan-out via NATS: CPU µs/delivery at %d clients, 2 servers + nats-server vs 1", p.size),
 				Ours: fmt.Sprintf("%.1f µs", cu), Base: fmt.Sprintf("%.1f µs", ou), Ratio: report.Ratio(cu / max(ou, 1e-9)),
 				Values: map[string]float64{"nats_us": cu, "one_us": ou, "ratio": cu / max(ou, 1e-9),
-					"nats_server_us_per_message": µsPer(c.natsSecs, c.sent)},
+					"nats_server_us_per_message": µsPer(c.used.nats, c.sent)},
 			})
 	}
 
@@ -189,7 +179,7 @@ func clusterSection(cfg config, pairs []*pair, profile string) *report.Section {
 	fmt.Fprintf(&d, "Deliveries/s follow the publisher's fixed rate: equal figures mean both kept up, not that both are at their ceiling.\n")
 	fmt.Fprintf(&d, "Through NATS a say is a JetStream publish (stored, acknowledged), read back by each server's ordered consumer and only then\n")
 	fmt.Fprintf(&d, "fanned out to that server's members: the NATS cost is per message and per server, the WebSocket writes per delivery.\n")
-	fmt.Fprintf(&d, "CPU is in cores on average over the phases, of the %d the machine has; µs/delivery is CPU time per message delivered\n", numCPU())
+	fmt.Fprintf(&d, "CPU is in cores on average over the phases, of the %d the machine has; µs/delivery is CPU time per message delivered\n", runtime.NumCPU())
 	fmt.Fprintf(&d, "(servers, nats-server, and together); nats-server µs/message is its CPU time per message said.\n\n")
 	fmt.Fprintf(&d, "| receivers | setup | messages | delivered | p50 | p99 | max | deliveries/s | servers CPU | nats-server CPU | client CPU | machine CPU | servers µs/delivery | nats-server µs/delivery | total µs/delivery | nats-server µs/message | writes/delivery | join time |\n")
 	fmt.Fprintf(&d, "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
@@ -200,20 +190,16 @@ func clusterSection(cfg config, pairs []*pair, profile string) *report.Section {
 			join time.Duration
 		}{{"one", p.single, p.singleJoin}, {"NATS", p.cluster, p.clusterJoin}} {
 			ph := row.ph
-			worst := never
-			if len(ph.lat) > 0 {
-				worst = time.Duration(ph.lat[len(ph.lat)-1]) * time.Microsecond
-			}
 			natsCPU, natsMsg := "", ""
 			if row.name == "NATS" {
-				natsCPU = fmt.Sprintf("%.2f", ph.natsSecs/max(ph.wall, 1e-9))
-				natsMsg = strconv.FormatFloat(µsPer(ph.natsSecs, ph.sent), 'f', 1, 64)
+				natsCPU = fmt.Sprintf("%.2f", ph.cores(ph.used.nats))
+				natsMsg = strconv.FormatFloat(µsPer(ph.used.nats, ph.sent), 'f', 1, 64)
 			}
 			fmt.Fprintf(&d, "| %d | %s | %d | %d of %d | %s | %s | %s | %.0f | %.2f | %s | %.2f | %.2f | %.1f | %.1f | %.1f | %s | %s | %s |\n",
 				ph.receivers, row.name, ph.sent, len(ph.lat), ph.expected,
-				ms(ph.pct(0.5)), ms(ph.pct(0.99)), ms(worst), ph.perSec(),
-				ph.serverCPU, natsCPU, ph.clientCPU, ph.busyCPU,
-				µsPer(ph.serverSecs, len(ph.lat)), µsPer(ph.natsSecs, len(ph.lat)), µsPer(ph.serverSecs+ph.natsSecs, len(ph.lat)),
+				ms(ph.pct(0.5)), ms(ph.pct(0.99)), ms(ph.slowest()), ph.perSec(),
+				ph.cores(ph.used.servers), natsCPU, ph.cores(ph.used.self), ph.cores(ph.used.machine),
+				µsPer(ph.used.servers, len(ph.lat)), µsPer(ph.used.nats, len(ph.lat)), µsPer(ph.used.servers+ph.used.nats, len(ph.lat)),
 				natsMsg, writesPer(ph), row.join.Round(10*time.Millisecond))
 		}
 	}
@@ -225,47 +211,34 @@ func clusterSection(cfg config, pairs []*pair, profile string) *report.Section {
 	return s
 }
 
-// boundText says what bounded the comparison at p, from its figures.
+// boundText says what bounded the comparison at p; the table above has
+// the figures.
 func boundText(p *pair) string {
 	var b strings.Builder
-	c, o := p.cluster, p.single
-	cores := float64(numCPU())
-	natsCores := c.natsSecs / max(c.wall, 1e-9)
-	fmt.Fprintf(&b, "What bounds it, at %d receivers on %d cores: ", p.size, numCPU())
-	others := c.busyCPU - c.serverCPU - natsCores - c.clientCPU
-	if c.busyCPU >= 0.9*cores {
-		fmt.Fprintf(&b, "the cores. The machine was busy %.2f of %.0f cores over the NATS phases (%.2f over one server's): the servers %.2f,\n", c.busyCPU, cores, o.busyCPU, c.serverCPU)
-		fmt.Fprintf(&b, "nats-server %.2f, the clients %.2f, and %.2f for the rest of the machine (kernel work of loopback, other programs); a message\n", natsCores, c.clientCPU, others)
-		fmt.Fprintf(&b, "waits for a core at each hop, and through NATS it makes more hops (server, nats-server, each server again).\n")
+	c, cores := p.cluster, runtime.NumCPU()
+	if busy := c.cores(c.used.machine); busy >= 0.9*float64(cores) {
+		fmt.Fprintf(&b, "What bounds it at %d receivers: the cores, %.2f of %d busy over the NATS phases; a message waits for a core at\n", p.size, busy, cores)
+		fmt.Fprintf(&b, "each hop, and through NATS it makes more hops (server, nats-server, each server again).\n")
 	} else {
-		fmt.Fprintf(&b, "not the cores, which were busy %.2f of %.0f over the NATS phases (%.2f over one server's): the servers %.2f,\n", c.busyCPU, cores, o.busyCPU, c.serverCPU)
-		fmt.Fprintf(&b, "nats-server %.2f, the clients %.2f, the rest %.2f. Latency is then the hops a message makes: through NATS one JetStream\n", natsCores, c.clientCPU, others)
-		fmt.Fprintf(&b, "publish, stored and acknowledged, before each server's consumer reads it back and fans it out.\n")
+		fmt.Fprintf(&b, "What bounds it at %d receivers: not the cores, %.2f of %d busy over the NATS phases, but the hops a message makes:\n", p.size, busy, cores)
+		fmt.Fprintf(&b, "through NATS one JetStream publish, stored and acknowledged, before each server's consumer reads it back and fans it out.\n")
 	}
-	cu, ou := µsPer(c.serverSecs+c.natsSecs, len(c.lat)), µsPer(o.serverSecs, len(o.lat))
-	fmt.Fprintf(&b, "Per delivery the NATS setup cost %.1f µs of CPU against %.1f µs (%s): its servers %.1f µs, with %s write calls per delivery against\n",
-		cu, ou, report.Ratio(cu/max(ou, 1e-9)), µsPer(c.serverSecs, len(c.lat)), writesPer(c))
-	fmt.Fprintf(&b, "%s (where a server's time goes: the profile below), nats-server %.1f µs, which is %.0f µs per message said:\n",
-		writesPer(o), µsPer(c.natsSecs, len(c.lat)), µsPer(c.natsSecs, c.sent))
 	fmt.Fprintf(&b, "NATS costs per message, the WebSocket writes per delivery, so the larger the room, the smaller NATS's share.\n")
 	if p.idleWall > 0 {
-		fmt.Fprintf(&b, "With no messages, while one server's phases ran, the NATS setup still used %.3f cores (its servers) and %.3f (nats-server),\n",
-			p.idleServers/p.idleWall, p.idleNATS/p.idleWall)
-		fmt.Fprintf(&b, "against %.3f and %.3f in its own phases: the servers refresh each member's nick claim in NATS every 5 s, %d KV updates a\n",
-			c.serverCPU, natsCores, p.size/5)
-		fmt.Fprintf(&b, "second here, a cost per member and second that the figures per delivery above include.")
-		if rate := float64(c.sent) / max(c.wall, 1e-9); rate > 0 {
-			fmt.Fprintf(&b, " Less that idle use, nats-server\nspent %.0f µs per message said.", max(natsCores-p.idleNATS/p.idleWall, 0)/rate*1e6)
-		}
-		fmt.Fprintln(&b)
+		idleNATS := p.idleNATS / p.idleWall
+		fmt.Fprintf(&b, "With no messages, while one server's phases ran, the NATS setup still used %.3f cores (its servers) and %.3f (nats-server):\n",
+			p.idleServers/p.idleWall, idleNATS)
+		fmt.Fprintf(&b, "the servers refresh each member's nick claim in NATS every 5 s, %d KV updates a second here, a cost per member and second\n", p.size/5)
+		fmt.Fprintf(&b, "that the figures per delivery include. Less that idle use, nats-server spent %.0f µs per message said.\n",
+			µsPer(max(c.cores(c.used.nats)-idleNATS, 0)*c.wall, c.sent))
 	}
 	return b.String()
 }
 
 // writesPer is the servers' write calls per delivery of ph, or "?".
 func writesPer(ph *phase) string {
-	if ph.serverWrites < 0 || len(ph.lat) == 0 {
+	if ph.used.writes < 0 || len(ph.lat) == 0 {
 		return "?"
 	}
-	return fmt.Sprintf("%.2f", float64(ph.serverWrites)/float64(len(ph.lat)))
+	return fmt.Sprintf("%.2f", float64(ph.used.writes)/float64(len(ph.lat)))
 }

@@ -40,7 +40,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -48,6 +47,7 @@ import (
 	"time"
 
 	"github.com/go-wsapi/wsapi/bench/internal/benchsrv"
+	"github.com/go-wsapi/wsapi/bench/internal/prof"
 	"github.com/go-wsapi/wsapi/bench/internal/report"
 )
 
@@ -85,8 +85,6 @@ func main() {
 	benchsrv.MaybeServe()
 	sizes := flag.String("clients", "100,1000,5000", "comma-separated room `sizes` (receivers), smallest first")
 	duration := flag.Duration("duration", 5*time.Second, "how long the publisher talks in each phase")
-	stallMax := flag.Duration("stall-max", 20*time.Second, "how long a stalled phase waits for the server to close the stalled receivers")
-	interval := flag.Duration("interval", 10*time.Millisecond, "time between two messages of the publisher")
 	jsonOut := flag.String("json", "", "write the results to this `file` for benchreport")
 	profDir := flag.String("profiles", "", "keep the CPU profile of a miss in this `dir`")
 	timeout := flag.Duration("timeout", 8*time.Minute, "give up after this `duration`")
@@ -98,7 +96,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "fanout: bad -rounds %d: at least 1\n", *rounds)
 		os.Exit(2)
 	}
-	cfg := config{duration: *duration, stallMax: *stallMax, interval: *interval, profDir: *profDir, rounds: *rounds}
+	cfg := config{duration: *duration, stallMax: 20 * time.Second, interval: 10 * time.Millisecond, profDir: *profDir, rounds: *rounds}
 	for f := range strings.SplitSeq(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n < 1 {
@@ -114,15 +112,7 @@ func main() {
 		runner = runCluster
 	}
 	s, err := runner(ctx, cfg, os.Stderr)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "fanout:", err)
-		os.Exit(1)
-	}
-	s.Print(os.Stdout)
-	if err := s.Write(*jsonOut); err != nil {
-		fmt.Fprintln(os.Stderr, "fanout:", err)
-		os.Exit(1)
-	}
+	report.Finish("fanout", s, err, *jsonOut)
 }
 
 func run(ctx context.Context, cfg config, log io.Writer) (*report.Section, error) {
@@ -138,7 +128,7 @@ func run(ctx context.Context, cfg config, log io.Writer) (*report.Section, error
 
 	// The server's CPU profile over the largest room's phase, shown
 	// where a target is missed. Sampling costs the server about 1%.
-	profDir, cleanup, err := profileDir(cfg)
+	profDir, cleanup, err := prof.Dir(cfg.profDir)
 	if err != nil {
 		return nil, err
 	}
@@ -155,54 +145,46 @@ func run(ctx context.Context, cfg config, log io.Writer) (*report.Section, error
 		}
 		st.joinTime = time.Since(start)
 		fmt.Fprintf(log, "fanout: %d receivers joined in %v\n", n, st.joinTime.Round(time.Millisecond))
-		prof := ""
-		if i == len(cfg.sizes)-1 {
-			prof = profFile
-		}
 		// Stalled receivers between two phases without, so that the
 		// comparison is with what came just before and just after.
-		before, err := r.measure(ctx, false, prof)
-		if err != nil {
-			return nil, err
+		var before, after *phase
+		for _, label := range []string{"before", "1% stalled", "after"} {
+			pf := ""
+			if i == len(cfg.sizes)-1 && label == "before" {
+				pf = profFile
+			}
+			ph, err := r.measure(ctx, label == "1% stalled", pf)
+			if err != nil {
+				return nil, err
+			}
+			ph.label = label
+			st.phases = append(st.phases, ph)
+			fmt.Fprintf(log, "fanout: %d receivers, %s: p99 %s, %d closed by the server, %d of %d stalled closed (1008: %d)\n",
+				ph.receivers, label, ms(ph.pct(0.99)), ph.lost, ph.kicked, ph.stalled, ph.kicked1008)
+			switch label {
+			case "before":
+				before = ph
+			case "after":
+				after = ph
+			default:
+				st.stall = ph
+			}
+			// Without a publisher there is no room left to measure in;
+			// where the room broke down without stalled receivers,
+			// they would tell nothing more.
+			if ph.pubClosed || ph.broken() && label == "before" {
+				break
+			}
 		}
-		before.label = "before"
-		st.phases = append(st.phases, before)
-		st.normal = before
-		fmt.Fprintf(log, "fanout: %d receivers: p99 %s, %d closed by the server\n", n, ms(before.pct(0.99)), before.lost)
-		if before.pubClosed {
-			break // no room left to measure in
-		}
-		if before.broken() {
-			continue // stalled receivers would tell nothing more
-		}
-		stall, err := r.measure(ctx, true, "")
-		if err != nil {
-			return nil, err
-		}
-		stall.label = "1% stalled"
-		st.phases = append(st.phases, stall)
-		st.stall = stall
-		fmt.Fprintf(log, "fanout: %d receivers, %d stalled: p99 %s, %d stalled closed (1008: %d)\n", n,
-			stall.stalled, ms(stall.pct(0.99)), stall.kicked, stall.kicked1008)
-		if stall.pubClosed {
-			break
-		}
-		after, err := r.measure(ctx, false, "")
-		if err != nil {
-			return nil, err
-		}
-		after.label = "after"
-		st.phases = append(st.phases, after)
 		st.normal = merge(before, after)
-		fmt.Fprintf(log, "fanout: %d receivers again: p99 %s, %d closed by the server\n", n-stall.stalled, ms(after.pct(0.99)), after.lost)
-		if after.pubClosed {
+		if st.phases[len(st.phases)-1].pubClosed {
 			break
 		}
 	}
 
 	var profile string
 	if !scalePass(steps) || slices.ContainsFunc(steps, func(st *step) bool { return st.stall != nil && !stallPass(st) }) {
-		profile = pprofTop(profFile)
+		profile = prof.Top(profFile, 25)
 	}
 	return section(cfg, steps, profile), nil
 }
@@ -249,23 +231,4 @@ func newRoom(ctx context.Context, cfg config, servers, largest int, log io.Write
 	r.pub = &publisher{conn: pc, leaves: make(chan string, 1<<16), done: make(chan struct{})}
 	go r.pub.read()
 	return r, nil
-}
-
-// profileDir is cfg.profDir, made if need be, or a temporary directory
-// that cleanup removes.
-func profileDir(cfg config) (dir string, cleanup func(), err error) {
-	if cfg.profDir != "" {
-		return cfg.profDir, func() {}, os.MkdirAll(cfg.profDir, 0o755)
-	}
-	dir, err = os.MkdirTemp("", "fanout-")
-	return dir, func() { os.RemoveAll(dir) }, err
-}
-
-// pprofTop is the top of a CPU profile, or why there is none.
-func pprofTop(file string) string {
-	out, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=25", file).CombinedOutput()
-	if err != nil {
-		return fmt.Sprintf("go tool pprof: %v\n%s", err, out)
-	}
-	return strings.TrimSpace(string(out))
 }

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"time"
@@ -29,14 +30,20 @@ type phase struct {
 	// the last) and of the rest.
 	p99Around, p99Away time.Duration
 	elapsed            time.Duration
-	serverCPU          float64 // cores, on average over the phase
-	serverSecs         float64 // CPU seconds of the servers over the phase
-	natsSecs           float64 // CPU seconds of nats-server over the phase, if any
-	wall               float64 // seconds the CPU times were taken over
-	serverWrites       int64   // write system calls of the servers over the phase; -1 unknown
-	clientCPU          float64
-	busyCPU            float64 // the whole machine's
+	used               usage   // over the phase
+	wall               float64 // seconds used was taken over
 	label              string  // which phase of its step
+}
+
+// cores is secs of CPU over the phase in cores, on average.
+func (p *phase) cores(secs float64) float64 { return secs / max(p.wall, 1e-9) }
+
+// slowest is the largest latency delivered, never if none was.
+func (p *phase) slowest() time.Duration {
+	if len(p.lat) == 0 {
+		return never
+	}
+	return time.Duration(p.lat[len(p.lat)-1]) * time.Microsecond
 }
 
 // never is the latency of a message that was not delivered.
@@ -78,8 +85,12 @@ type step struct {
 	joinTime      time.Duration
 }
 
-// merge is the phases a and b as one, for their latencies together.
+// merge is the phases a and b as one, for their latencies together; a
+// nil one is none.
 func merge(a, b *phase) *phase {
+	if a == nil || b == nil {
+		return cmp.Or(a, b)
+	}
 	m := *a
 	m.lat = append(slices.Clip(a.lat), b.lat...)
 	slices.Sort(m.lat)
@@ -87,20 +98,8 @@ func merge(a, b *phase) *phase {
 	m.expected += b.expected
 	m.lost += b.lost
 	m.pubClosed = a.pubClosed || b.pubClosed
-	// The CPU figures of both: seconds add up, cores are averaged.
-	if w := a.wall + b.wall; w > 0 {
-		m.serverCPU = (a.serverCPU*a.wall + b.serverCPU*b.wall) / w
-		m.clientCPU = (a.clientCPU*a.wall + b.clientCPU*b.wall) / w
-		m.busyCPU = (a.busyCPU*a.wall + b.busyCPU*b.wall) / w
-	}
+	m.used = a.used.plus(1, b.used)
 	m.wall += b.wall
 	m.elapsed += b.elapsed
-	m.serverSecs += b.serverSecs
-	m.natsSecs += b.natsSecs
-	if a.serverWrites < 0 || b.serverWrites < 0 {
-		m.serverWrites = -1
-	} else {
-		m.serverWrites += b.serverWrites
-	}
 	return &m
 }

@@ -10,43 +10,66 @@ import (
 	"strings"
 )
 
-// cpu is CPU seconds (user and system) used so far.
-type cpu struct {
-	procs   []float64 // by each process asked for
-	self    float64   // by this one
-	machine float64   // by the whole machine (all but idle and iowait)
+// usage is what the room's processes have used so far, or over a phase.
+type usage struct {
+	// CPU seconds (user and system) of the servers, of nats-server, of
+	// this process (the clients) and of the whole machine (all but idle
+	// and iowait).
+	servers, nats, self, machine float64
+	// writes are the servers' write system calls (syscw of /proc/pid/io):
+	// with the deliveries, they tell how well a server batches its
+	// writes, a figure that a busy machine does not blur as it does
+	// times. -1 where unknown.
+	writes int64
 }
 
-// cpuTimes reads the CPU seconds used so far by the processes pids, by
-// this one and by the whole machine, from /proc.
-func cpuTimes(pids []int) (cpu, error) {
-	var t cpu
-	for _, pid := range pids {
-		s, err := procCPU(strconv.Itoa(pid))
+// usage reads the room's usage from /proc.
+func (r *room) usage() (usage, error) {
+	var u usage
+	for _, c := range r.servers {
+		s, err := procCPU(strconv.Itoa(c.Pid()))
 		if err != nil {
-			return t, err
+			return u, err
 		}
-		t.procs = append(t.procs, s)
+		u.servers += s
+		if n, err := procWrites(c.Pid()); err != nil || u.writes < 0 {
+			u.writes = -1
+		} else {
+			u.writes += n
+		}
 	}
-	s, err := procCPU("self")
-	if err != nil {
-		return t, err
+	var err error
+	if r.nats != nil {
+		if u.nats, err = procCPU(strconv.Itoa(r.nats.Pid())); err != nil {
+			return u, err
+		}
 	}
-	t.self = s
+	if u.self, err = procCPU("self"); err != nil {
+		return u, err
+	}
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil {
-		return t, err
+		return u, err
 	}
 	line, _, _ := strings.Cut(string(b), "\n")
 	f := strings.Fields(line) // cpu user nice system idle iowait irq softirq steal ...
 	for i, v := range f[1:] {
-		if i == 3 || i == 4 {
-			continue
+		if i != 3 && i != 4 {
+			n, _ := strconv.ParseFloat(v, 64)
+			u.machine += n / clockTicks
 		}
-		n, _ := strconv.ParseFloat(v, 64)
-		t.machine += n / clockTicks
 	}
-	return t, nil
+	return u, nil
+}
+
+// plus is u + sign·v, field by field; writes are unknown if either's are.
+func (u usage) plus(sign float64, v usage) usage {
+	w := usage{u.servers + sign*v.servers, u.nats + sign*v.nats, u.self + sign*v.self,
+		u.machine + sign*v.machine, u.writes + int64(sign)*v.writes}
+	if u.writes < 0 || v.writes < 0 {
+		w.writes = -1
+	}
+	return w
 }
 
 // procCPU reads the CPU seconds of /proc/p.
@@ -64,22 +87,6 @@ func procCPU(p string) (float64, error) {
 	u, _ := strconv.ParseFloat(f[11], 64)
 	s, _ := strconv.ParseFloat(f[12], 64)
 	return (u + s) / clockTicks, nil
-}
-
-// writeCalls returns how many write system calls the processes pids
-// have made so far (syscw of /proc/pid/io): with the deliveries, it tells
-// how well the server batches its writes, a figure that a busy machine
-// does not blur as it does times.
-func writeCalls(pids []int) (int64, error) {
-	var sum int64
-	for _, pid := range pids {
-		n, err := procWrites(pid)
-		if err != nil {
-			return 0, err
-		}
-		sum += n
-	}
-	return sum, nil
 }
 
 func procWrites(pid int) (int64, error) {

@@ -22,18 +22,13 @@ type publisher struct {
 
 func (p *publisher) read() {
 	defer close(p.done)
-	buf := make([]byte, 0, 512)
+	var buf bytes.Buffer
 	for {
-		_, rd, err := p.conn.Reader(context.Background())
-		if err == nil {
-			buf, err = readAll(rd, buf[:0])
-		}
-		if err != nil {
-			p.err = err
+		if p.err = readMessage(p.conn, &buf); p.err != nil {
 			return
 		}
-		if bytes.HasPrefix(buf, []byte(`{"type":"leave"`)) {
-			for _, nick := range leaveNicks(buf) {
+		if bytes.HasPrefix(buf.Bytes(), []byte(`{"type":"leave"`)) {
+			for _, nick := range leaveNicks(buf.Bytes()) {
 				select {
 				case p.leaves <- nick:
 				default: // nobody counts leaves this many

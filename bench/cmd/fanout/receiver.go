@@ -5,8 +5,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -31,6 +29,16 @@ type receiver struct {
 	err     error              // why it ended; read after done
 }
 
+// ended reports whether the read loop has ended.
+func (r *receiver) ended() bool {
+	select {
+	case <-r.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // unpause lets a receiver told to pause read again, once.
 func (r *receiver) unpause() {
 	if !r.resumed {
@@ -41,17 +49,12 @@ func (r *receiver) unpause() {
 
 func (r *receiver) read() {
 	defer close(r.done)
-	buf := make([]byte, 0, 512)
+	var buf bytes.Buffer
 	for {
 		if r.pause.Load() {
 			<-r.resume
 		}
-		_, rd, err := r.conn.Reader(context.Background())
-		if err == nil {
-			buf, err = readAll(rd, buf[:0])
-		}
-		if err != nil {
-			r.err = err
+		if r.err = readMessage(r.conn, &buf); r.err != nil {
 			return
 		}
 		t := now()
@@ -59,7 +62,7 @@ func (r *receiver) read() {
 			close(r.welcome)
 			r.welcome = nil
 		}
-		text, ok := sayText(buf)
+		text, ok := sayText(buf.Bytes())
 		if !ok {
 			continue // join, leave, welcome
 		}
@@ -77,21 +80,14 @@ func (r *receiver) read() {
 	}
 }
 
-// readAll appends what rd holds to buf, reusing its space.
-func readAll(rd io.Reader, buf []byte) ([]byte, error) {
-	for {
-		if len(buf) == cap(buf) {
-			buf = slices.Grow(buf, len(buf))
-		}
-		n, err := rd.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
+// readMessage reads c's next message into buf, reusing its space.
+func readMessage(c *websocket.Conn, buf *bytes.Buffer) error {
+	_, rd, err := c.Reader(context.Background())
+	if err == nil {
+		buf.Reset()
+		_, err = buf.ReadFrom(rd)
 	}
+	return err
 }
 
 // sayText finds the text of a say event without decoding all of it: the
@@ -100,21 +96,16 @@ func sayText(b []byte) (string, bool) {
 	if !bytes.HasPrefix(b, []byte(`{"type":"say"`)) {
 		return "", false
 	}
-	return field(b, `"text":"`)
+	_, rest, ok := bytes.Cut(b, []byte(`"text":"`))
+	text, _, closed := bytes.Cut(rest, []byte(`"`))
+	return string(text), ok && closed
 }
 
-func field(b []byte, key string) (string, bool) {
-	i := bytes.Index(b, []byte(key))
-	if i < 0 {
-		return "", false
-	}
-	rest := b[i+len(key):]
-	j := bytes.IndexByte(rest, '"')
-	if j < 0 {
-		return "", false
-	}
-	return string(rest[:j]), true
-}
+// base is the zero of the timestamps the publisher sends: time.Since
+// reads the monotonic clock.
+var base = time.Now()
+
+func now() time.Duration { return time.Since(base) }
 
 // A stamp is "p<phase> <nanoseconds since base>".
 func stamp(phase int, t time.Duration) string {

@@ -65,10 +65,8 @@ func (r *room) grow(ctx context.Context, n int) error {
 	var normal, stalled int
 	alive := r.receivers[:0]
 	for _, rc := range r.receivers {
-		select {
-		case <-rc.done:
+		if rc.ended() {
 			continue // closed by the server
-		default:
 		}
 		alive = append(alive, rc)
 		if rc.stalled {
@@ -96,18 +94,6 @@ func (r *room) grow(ctx context.Context, n int) error {
 		}
 	}
 	return nil
-}
-
-// pids are the process ids of the servers, then of nats-server if any.
-func (r *room) pids() []int {
-	var p []int
-	for _, c := range r.servers {
-		p = append(p, c.Pid())
-	}
-	if r.nats != nil {
-		p = append(p, r.nats.Pid())
-	}
-	return p
 }
 
 // joinBatch is how many receivers join at once.
@@ -173,13 +159,7 @@ func (r *room) sync(ctx context.Context, want func(*receiver) bool, limit time.D
 	for {
 		waiting := 0
 		for _, rc := range r.receivers {
-			if !want(rc) || rc.synced.Load() >= k {
-				continue
-			}
-			select {
-			case <-rc.done:
-				continue
-			default:
+			if want(rc) && rc.synced.Load() < k && !rc.ended() {
 				waiting++
 			}
 		}
@@ -211,10 +191,8 @@ func (r *room) measure(ctx context.Context, stall bool, profile string) (*phase,
 	var reading []*receiver
 	stalled := map[string]*receiver{}
 	for _, rc := range r.receivers {
-		select {
-		case <-rc.done:
+		if rc.ended() {
 			continue
-		default:
 		}
 		if stall && rc.stalled {
 			stalled[rc.nick] = rc
@@ -240,8 +218,7 @@ func (r *room) measure(ctx context.Context, stall bool, profile string) (*phase,
 			profErr <- err
 		}()
 	}
-	cpu0, cpuErr := cpuTimes(r.pids())
-	writes0, writesErr := writeCalls(r.pids()[:len(r.servers)])
+	used0, usedErr := r.usage()
 	start := time.Now()
 	for _, rc := range stalled {
 		rc.pause.Store(true)
@@ -302,32 +279,15 @@ talk:
 	} else if err := r.sync(ctx, func(rc *receiver) bool { return stalled[rc.nick] == nil }, time.Minute); err != nil {
 		return nil, err
 	}
-	if cpu1, err := cpuTimes(r.pids()); err == nil && cpuErr == nil {
-		secs := time.Since(start).Seconds()
-		ph.wall = secs
-		for i := range r.servers {
-			ph.serverSecs += cpu1.procs[i] - cpu0.procs[i]
-		}
-		if r.nats != nil {
-			ph.natsSecs = cpu1.procs[len(r.servers)] - cpu0.procs[len(r.servers)]
-		}
-		ph.serverCPU = ph.serverSecs / secs
-		ph.clientCPU = (cpu1.self - cpu0.self) / secs
-		ph.busyCPU = (cpu1.machine - cpu0.machine) / secs
-	}
-	ph.serverWrites = -1
-	if writes1, err := writeCalls(r.pids()[:len(r.servers)]); err == nil && writesErr == nil {
-		ph.serverWrites = writes1 - writes0
+	ph.used.writes = -1
+	if used1, err := r.usage(); err == nil && usedErr == nil {
+		ph.used, ph.wall = used1.plus(-1, used0), time.Since(start).Seconds()
 	}
 
 	var around, away []int32
 	for _, rc := range reading {
-		select {
-		case <-rc.done:
-			if !ph.pubClosed {
-				ph.lost++
-			}
-		default:
+		if rc.ended() && !ph.pubClosed {
+			ph.lost++
 		}
 		// sync read it, after the phase's messages, or the read loop
 		// has ended: its slice is complete.

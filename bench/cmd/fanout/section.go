@@ -92,7 +92,7 @@ func section(cfg config, steps []*step, profile string) *report.Section {
 	fmt.Fprintf(&d, "stop reading when their phase starts, which lasts until the server has closed them all (at least %v, at most %v). The table's\n", cfg.duration, cfg.stallMax)
 	fmt.Fprintf(&d, "figure without stalled receivers is the p99 of before and after together; the others' p99 with them is the stalled phase's.\n")
 	fmt.Fprintf(&d, "\"Around the closes\" are the messages sent from 100 ms before the server closed the first stalled receiver to 400 ms after the last.\n")
-	fmt.Fprintf(&d, "CPU is in cores on average over the phase, of the %d the machine has: the server's process, the clients' and the machine's whole.\n", numCPU())
+	fmt.Fprintf(&d, "CPU is in cores on average over the phase, of the %d the machine has: the server's process, the clients' and the machine's whole.\n", runtime.NumCPU())
 	fmt.Fprintf(&d, "Server µs/delivery is the server's CPU time per message delivered, and writes/delivery its write system calls per message\n")
 	fmt.Fprintf(&d, "delivered (below 1 when it sends several messages with one).\n\n")
 	fmt.Fprintf(&d, "| receivers | phase | messages | delivered | p50 | p99 | max | closed by server | stalled closed (1008) | closed at | p99 around the closes, away | server CPU | client CPU | machine CPU | server µs/delivery | server writes/delivery | join time |\n")
@@ -114,21 +114,10 @@ func section(cfg config, steps []*step, profile string) *report.Section {
 			if ph.pubClosed {
 				lost = "all, the publisher too"
 			}
-			perDelivery, writes := 0.0, "?"
-			if len(ph.lat) > 0 {
-				perDelivery = ph.serverSecs / float64(len(ph.lat)) * 1e6
-				if ph.serverWrites >= 0 {
-					writes = fmt.Sprintf("%.2f", float64(ph.serverWrites)/float64(len(ph.lat)))
-				}
-			}
-			worst := never
-			if len(ph.lat) > 0 {
-				worst = time.Duration(ph.lat[len(ph.lat)-1]) * time.Microsecond
-			}
 			fmt.Fprintf(&d, "| %d | %s | %d | %d of %d | %s | %s | %s | %s | %s | %s | %s | %.2f | %.2f | %.2f | %.1f | %s | %s |\n",
 				ph.receivers, ph.label, ph.sent, len(ph.lat), ph.expected,
-				ms(ph.pct(0.5)), ms(ph.pct(0.99)), ms(worst), lost, closed, by, split,
-				ph.serverCPU, ph.clientCPU, ph.busyCPU, perDelivery, writes, join)
+				ms(ph.pct(0.5)), ms(ph.pct(0.99)), ms(ph.slowest()), lost, closed, by, split,
+				ph.cores(ph.used.servers), ph.cores(ph.used.self), ph.cores(ph.used.machine), µsPer(ph.used.servers, len(ph.lat)), writesPer(ph), join)
 		}
 	}
 	for _, st := range steps {
@@ -150,5 +139,3 @@ func finite(f float64) float64 {
 	}
 	return f
 }
-
-func numCPU() int { return runtime.NumCPU() }

@@ -25,17 +25,15 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/coder/websocket"
 
 	"github.com/go-wsapi/wsapi/bench/internal/benchsrv"
+	"github.com/go-wsapi/wsapi/bench/internal/clientmem"
+	"github.com/go-wsapi/wsapi/bench/internal/prof"
 	"github.com/go-wsapi/wsapi/bench/internal/report"
 )
 
@@ -54,23 +52,17 @@ func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	s, err := run(ctx, *conns, *profDir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "membench:", err)
-		os.Exit(1)
-	}
-	s.Print(os.Stdout)
-	if err := s.Write(*jsonOut); err != nil {
-		fmt.Fprintln(os.Stderr, "membench:", err)
-		os.Exit(1)
-	}
+	report.Finish("membench", s, err, *jsonOut)
 }
 
-// result is one server's memory at the three moments.
+// result is one server's memory at the moments.
 type result struct {
-	mode                        string
-	before, connected, messaged benchsrv.Mem
-	heapTop, goroutineTop       string // pprof -top of the profiles taken last
+	mode                  string
+	mem                   [3]benchsrv.Mem // at the moments
+	heapTop, goroutineTop string          // pprof -top of the profiles taken last
 }
+
+var moments = [3]string{"before", "connected", "after 1 message"}
 
 func run(ctx context.Context, n int, profDir string) (*report.Section, error) {
 	// n connections at a time, of the server side's clients or of the
@@ -79,16 +71,11 @@ func run(ctx context.Context, n int, profDir string) (*report.Section, error) {
 		return nil, err
 	}
 	keep := profDir != ""
-	if !keep {
-		dir, err := os.MkdirTemp("", "membench-")
-		if err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(dir)
-		profDir = dir
-	} else if err := os.MkdirAll(profDir, 0o755); err != nil {
+	profDir, cleanup, err := prof.Dir(profDir)
+	if err != nil {
 		return nil, err
 	}
+	defer cleanup()
 
 	// Each server's clients come from addresses of their own, so the
 	// second never meets the first's ports in TIME_WAIT.
@@ -121,7 +108,7 @@ func measure(ctx context.Context, mode string, n int, d *benchsrv.Dialer, profDi
 	}
 	defer child.Stop()
 	r := &result{mode: mode}
-	if r.before, err = settle(ctx, child, 0); err != nil {
+	if r.mem[0], err = settle(ctx, child, 0); err != nil {
 		return nil, err
 	}
 
@@ -134,7 +121,7 @@ func measure(ctx context.Context, mode string, n int, d *benchsrv.Dialer, profDi
 		}
 	}()
 	url := child.WSURL("/ws/echo")
-	err = parallel(ctx, n, func(i int) error {
+	err = clientmem.Parallel(ctx, n, func(i int) error {
 		c, err := d.Dial(ctx, url)
 		if err != nil {
 			return err
@@ -145,18 +132,18 @@ func measure(ctx context.Context, mode string, n int, d *benchsrv.Dialer, profDi
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", mode, err)
 	}
-	if r.connected, err = settle(ctx, child, n); err != nil {
+	if r.mem[1], err = settle(ctx, child, n); err != nil {
 		return nil, err
 	}
 
 	msg := []byte("0123456789abcdef")
-	err = parallel(ctx, n, func(i int) error {
+	err = clientmem.Parallel(ctx, n, func(i int) error {
 		return clients[i].echo(ctx, msg)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", mode, err)
 	}
-	if r.messaged, err = settle(ctx, child, n); err != nil {
+	if r.mem[2], err = settle(ctx, child, n); err != nil {
 		return nil, err
 	}
 
@@ -169,14 +156,17 @@ func measure(ctx context.Context, mode string, n int, d *benchsrv.Dialer, profDi
 	if err := os.WriteFile(file, b, 0o644); err != nil {
 		return nil, err
 	}
-	r.heapTop = pprofTop(file, "-sample_index=inuse_space")
-	if b, err = child.Get(ctx, "/debug/pprof/goroutine?debug=1"); err != nil {
+	r.heapTop = prof.Top(file, 12, "-sample_index=inuse_space")
+	if b, err = child.Get(ctx, "/debug/pprof/goroutine"); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(profDir, mode+"-goroutine.txt"), b, 0o644); err != nil {
+	file = filepath.Join(profDir, mode+"-goroutine.pb.gz")
+	if err := os.WriteFile(file, b, 0o644); err != nil {
 		return nil, err
 	}
-	r.goroutineTop = goroutineGroups(string(b), 6)
+	// Each goroutine counted in the innermost function that tells what it
+	// waits for, past those that many wait in whatever they do.
+	r.goroutineTop = prof.Top(file, 6, `-hide=^(runtime|syscall|net|bufio|io)\.|^internal/`)
 	return r, nil
 }
 
@@ -250,86 +240,6 @@ func (c *client) echo(ctx context.Context, msg []byte) error {
 	}
 }
 
-// parallel runs f(0) to f(n-1), 64 at a time, and returns the first error.
-func parallel(ctx context.Context, n int, f func(i int) error) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(n, 64) {
-		wg.Go(func() {
-			for i := range next {
-				if err := f(i); err != nil {
-					cancel(err)
-				}
-			}
-		})
-	}
-	for i := 0; i < n && ctx.Err() == nil; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return context.Cause(ctx)
-}
-
-// pprofTop is `go tool pprof -top` of a profile, its first lines only.
-func pprofTop(file string, args ...string) string {
-	args = append([]string{"tool", "pprof", "-top", "-nodecount=12"}, append(args, file)...)
-	out, err := exec.Command("go", args...).CombinedOutput()
-	if err != nil {
-		return fmt.Sprintf("go tool pprof: %v\n%s", err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-// goroutineGroups sums up a goroutine profile (debug=1): the largest
-// groups, each with its count and the innermost function that tells what
-// its goroutines wait for.
-func goroutineGroups(profile string, n int) string {
-	type group struct {
-		count int
-		where string
-	}
-	var groups []group
-	for block := range strings.SplitSeq(profile, "\n\n") {
-		var g group
-		for line := range strings.Lines(block) {
-			f := strings.Fields(line)
-			if len(f) >= 2 && f[1] == "@" {
-				g.count, _ = strconv.Atoi(f[0])
-				continue
-			}
-			if g.where == "" && len(f) >= 3 && f[0] == "#" && !lowLevel(f[2]) {
-				g.where, _, _ = strings.Cut(f[2], "+")
-			}
-		}
-		if g.count > 0 {
-			groups = append(groups, g)
-		}
-	}
-	slices.SortStableFunc(groups, func(a, b group) int { return b.count - a.count })
-	var out strings.Builder
-	for i, g := range groups {
-		if i == n {
-			break
-		}
-		fmt.Fprintf(&out, "%6d  %s\n", g.count, g.where)
-	}
-	return strings.TrimRight(out.String(), "\n")
-}
-
-// lowLevel reports whether fn is a function that many goroutines wait
-// in, whatever they do: the runtime's, the network's, the buffers'.
-func lowLevel(fn string) bool {
-	for _, p := range []string{"runtime.", "internal/", "syscall.", "net.", "bufio.", "io."} {
-		if strings.HasPrefix(fn, p) {
-			return true
-		}
-	}
-	return false
-}
-
 // perConn is the growth from before to after, in KiB per connection.
 func perConn(before, after uint64, n int) float64 {
 	return (float64(after) - float64(before)) / float64(n) / 1024
@@ -343,15 +253,15 @@ func section(n int, ours, bare *result, keep bool, profDir string) *report.Secti
 	for _, f := range []struct {
 		name  string
 		value func(benchsrv.Mem) uint64
-		after func(*result) benchsrv.Mem
+		at    int // the moment
 	}{
-		{"heap+stacks, after connect", heap, func(r *result) benchsrv.Mem { return r.connected }},
-		{"heap+stacks, after 1 message", heap, func(r *result) benchsrv.Mem { return r.messaged }},
-		{"RSS, after connect", rss, func(r *result) benchsrv.Mem { return r.connected }},
-		{"RSS, after 1 message", rss, func(r *result) benchsrv.Mem { return r.messaged }},
+		{"heap+stacks, after connect", heap, 1},
+		{"heap+stacks, after 1 message", heap, 2},
+		{"RSS, after connect", rss, 1},
+		{"RSS, after 1 message", rss, 2},
 	} {
-		o := perConn(f.value(ours.before), f.value(f.after(ours)), n)
-		b := perConn(f.value(bare.before), f.value(f.after(bare)), n)
+		o := perConn(f.value(ours.mem[0]), f.value(ours.mem[f.at]), n)
+		b := perConn(f.value(bare.mem[0]), f.value(bare.mem[f.at]), n)
 		ratio := o / b
 		ok := ratio <= maxRatio
 		missed = missed || !ok
@@ -372,12 +282,9 @@ func section(n int, ours, bare *result, keep bool, profDir string) *report.Secti
 	fmt.Fprintf(&d, "(one goroutine per connection, Read then Write). Memory is read after debug.FreeOSMemory.\n\n")
 	fmt.Fprintf(&d, "| server | moment | heap | stacks | RSS | goroutines |\n|---|---|--:|--:|--:|--:|\n")
 	for _, r := range []*result{ours, bare} {
-		for _, m := range []struct {
-			name string
-			mem  benchsrv.Mem
-		}{{"before", r.before}, {"connected", r.connected}, {"after 1 message", r.messaged}} {
-			fmt.Fprintf(&d, "| %s | %s | %.1f MiB | %.1f MiB | %.1f MiB | %d |\n", r.mode, m.name,
-				mib(m.mem.Heap), mib(m.mem.Stacks), mib(m.mem.RSS), m.mem.Goroutines)
+		for i, m := range r.mem {
+			fmt.Fprintf(&d, "| %s | %s | %.1f MiB | %.1f MiB | %.1f MiB | %d |\n", r.mode, moments[i],
+				mib(m.Heap), mib(m.Stacks), mib(m.RSS), m.Goroutines)
 		}
 	}
 	if missed {

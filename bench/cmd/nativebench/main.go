@@ -26,10 +26,12 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -92,21 +94,15 @@ func main() {
 		in = f
 	}
 	s, err := run(in)
-	if err == nil {
-		s.Print(os.Stdout)
-		err = s.Write(*jsonOut)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "nativebench:", err)
-		os.Exit(1)
-	}
+	report.Finish("nativebench", s, err, *jsonOut)
 }
 
 // case_ is one size and depth of BenchmarkEcho.
 type case_ struct{ size, inFlight int }
 
-// sample is one result line: one client's figures in one run.
-type sample struct{ ns, bytes, allocs float64 }
+// sample is one result line, one client's figures in one run, by unit
+// (ns/op, B/op, allocs/op).
+type sample map[string]float64
 
 // results holds every sample, by case and client, in the order of the
 // runs.
@@ -133,22 +129,15 @@ func parse(r io.Reader) (results, error) {
 		if !ok {
 			return nil, fmt.Errorf("cannot read the name of %q", sc.Text())
 		}
-		s := sample{ns: math.NaN(), bytes: math.NaN(), allocs: math.NaN()}
+		s := sample{}
 		for i := 2; i+1 < len(f); i += 2 {
 			v, err := strconv.ParseFloat(f[i], 64)
 			if err != nil {
 				return nil, fmt.Errorf("cannot read %q in %q", f[i], sc.Text())
 			}
-			switch f[i+1] {
-			case "ns/op":
-				s.ns = v
-			case "B/op":
-				s.bytes = v
-			case "allocs/op":
-				s.allocs = v
-			}
+			s[f[i+1]] = v
 		}
-		if math.IsNaN(s.ns) || s.ns <= 0 {
+		if s["ns/op"] <= 0 {
 			return nil, fmt.Errorf("no ns/op in %q", sc.Text())
 		}
 		if res[c] == nil {
@@ -173,8 +162,7 @@ func parseName(name string) (c case_, client string, ok bool) {
 			name = name[:i]
 		}
 	}
-	parts := strings.Split(name, "/")[1:]
-	for _, p := range parts {
+	for _, p := range strings.Split(name, "/")[1:] {
 		k, v, _ := strings.Cut(p, "=")
 		var err error
 		switch k {
@@ -193,25 +181,16 @@ func parseName(name string) (c case_, client string, ok bool) {
 }
 
 // run reads the results and makes the section: for each case, its
-// throughput against Read (with the target), against Reader (information)
-// and its allocations against Read (with the target).
+// throughput against each baseline and its allocations against Read.
 func run(r io.Reader) (*report.Section, error) {
 	res, err := parse(r)
 	if err != nil {
 		return nil, err
 	}
-	cases := make([]case_, 0, len(res))
-	for c := range res {
-		cases = append(cases, c)
-	}
-	slices.SortFunc(cases, func(a, b case_) int {
-		if a.size != b.size {
-			return a.size - b.size
-		}
-		return a.inFlight - b.inFlight
+	cases := slices.SortedFunc(maps.Keys(res), func(a, b case_) int {
+		return cmp.Or(a.size-b.size, a.inFlight-b.inFlight)
 	})
 	s := &report.Section{Item: 1, Title: "Native overhead: wsapi's echo round trips against raw coder/websocket's, over loopback TCP."}
-	var detail strings.Builder
 	runs := 0
 	for _, c := range cases {
 		w := res[c][wsapiClient]
@@ -219,8 +198,7 @@ func run(r io.Reader) (*report.Section, error) {
 			return nil, fmt.Errorf("%s: no results of the wsapi client", c)
 		}
 		runs = max(runs, len(w))
-		wNs := median(field(w, func(s sample) float64 { return s.ns }))
-		wAllocs := median(field(w, func(s sample) float64 { return s.allocs }))
+		wNs, wAllocs := medianOf(w, "ns/op"), medianOf(w, "allocs/op")
 		for _, base := range baselines {
 			b := res[c][base]
 			if len(b) == 0 {
@@ -231,13 +209,14 @@ func run(r io.Reader) (*report.Section, error) {
 			}
 			rs := pairedRatios(w, b)
 			ci := medianCI(rs, 0.95)
+			bNs := medianOf(b, "ns/op")
 			row := report.Row{
 				Name:  fmt.Sprintf("native: %s, vs coder %s", c, baseName(base)),
 				Ours:  throughput(c.size, wNs),
-				Base:  throughput(c.size, median(field(b, func(s sample) float64 { return s.ns }))),
+				Base:  throughput(c.size, bNs),
 				Ratio: fmt.Sprintf("%s (%.2f–%.2f)", report.Ratio(ci.median), ci.lo, ci.hi),
 				Values: map[string]float64{
-					"wsapi_ns_op": wNs, "base_ns_op": median(field(b, func(s sample) float64 { return s.ns })),
+					"wsapi_ns_op": wNs, "base_ns_op": bNs,
 					"ratio": ci.median, "ratio_lo": ci.lo, "ratio_hi": ci.hi, "confidence": ci.conf, "runs": float64(len(rs)),
 				},
 			}
@@ -249,7 +228,7 @@ func run(r io.Reader) (*report.Section, error) {
 			}
 			s.Rows = append(s.Rows, row)
 		}
-		bAllocs := median(field(res[c][readClient], func(s sample) float64 { return s.allocs }))
+		bAllocs := medianOf(res[c][readClient], "allocs/op")
 		s.Rows = append(s.Rows, report.Row{
 			Name:   fmt.Sprintf("native: %s, allocs/message vs coder Read", c),
 			Ours:   strconv.FormatFloat(wAllocs, 'f', -1, 64),
@@ -260,20 +239,16 @@ func run(r io.Reader) (*report.Section, error) {
 			Values: map[string]float64{"wsapi_allocs_op": wAllocs, "base_allocs_op": bAllocs},
 		})
 	}
-	writeDetail(&detail, res, cases, runs)
-	s.Detail = detail.String()
+	s.Detail = detail(res, cases, runs)
 	return s, nil
 }
 
 func (c case_) String() string {
-	return fmt.Sprintf("%s echoes, %d in flight", sizeName(c.size), c.inFlight)
-}
-
-func sizeName(n int) string {
-	if n >= 1<<10 && n%(1<<10) == 0 {
-		return fmt.Sprintf("%d KiB", n>>10)
+	size := fmt.Sprintf("%d B", c.size)
+	if c.size >= 1<<10 && c.size%(1<<10) == 0 {
+		size = fmt.Sprintf("%d KiB", c.size>>10)
 	}
-	return fmt.Sprintf("%d B", n)
+	return fmt.Sprintf("%s echoes, %d in flight", size, c.inFlight)
 }
 
 func baseName(client string) string {
@@ -296,58 +271,58 @@ func throughput(size int, ns float64) string {
 	return fmt.Sprintf("%.0f messages/s", perSec)
 }
 
-func field(ss []sample, f func(sample) float64) []float64 {
+// values are the samples' figures in unit, NaN where one has none.
+func values(ss []sample, unit string) []float64 {
 	xs := make([]float64, len(ss))
 	for i, s := range ss {
-		xs[i] = f(s)
+		v, ok := s[unit]
+		if !ok {
+			v = math.NaN()
+		}
+		xs[i] = v
 	}
 	return xs
 }
 
-func writeDetail(b *strings.Builder, res results, cases []case_, runs int) {
-	fmt.Fprintf(b, "wsapi's BenchmarkEcho ([`wsapi/bench_native_test.go`](wsapi/bench_native_test.go)): echo round trips over loopback TCP\n")
-	fmt.Fprintf(b, "to a coder/websocket echo server, compression off, one op being one message sent and received back, through\n")
-	fmt.Fprintf(b, "wsapi and through raw coder/websocket, with one message or 32 in flight. %d runs of the test binary, each\n", runs)
-	fmt.Fprintf(b, "a process of its own that runs every case once, the clients of a case next to each other in an order\n")
-	fmt.Fprintf(b, "that rotates from run to run, so that the counts interleave and a drift of the machine hits every client alike.\n\n")
-	fmt.Fprintf(b, "A ratio is wsapi's throughput over coder/websocket's: coder/websocket's ns/op over wsapi's in the same run, the\n")
-	fmt.Fprintf(b, "median over the runs, and in brackets the distribution-free confidence interval of that median, as benchstat's ±\n")
-	fmt.Fprintf(b, "(%s).\n", ciWords(runs))
-	fmt.Fprintf(b, "The machine is shared and noisy: a ratio whose interval holds 1 is a difference the runs could not tell.\n")
-	fmt.Fprintf(b, "The targets are judged on the median.\n\n")
-	fmt.Fprintf(b, "The coder/websocket clients are what its users write. With one message in flight, `Write` then `Read` on one\n")
-	fmt.Fprintf(b, "goroutine (coder-read), or `Reader` into one buffer that the benchmark reuses (coder-reader); with 32, the same\n")
-	fmt.Fprintf(b, "reads and the writes from a goroutine of their own. coder-handoff, one in flight only, is information: `Read` with\n")
-	fmt.Fprintf(b, "its writes handed to a goroutine, the hand-off wsapi pays from the handler that sends to the goroutine that\n")
-	fmt.Fprintf(b, "writes. `Read` returns a new slice for every message, as wsapi must; a message `Reader` reads lives only until\n")
-	fmt.Fprintf(b, "the next read. wsapi keeps the browser's contract: `SendBinary` copies its argument, which the caller may reuse\n")
-	fmt.Fprintf(b, "at once, and a `MessageEvent`'s `Data` belongs to the handler, which may keep it. Those are wsapi's two\n")
-	fmt.Fprintf(b, "allocations and twice the message's size in B/op.\n\n")
-	fmt.Fprintf(b, "What bounds one message in flight: wsapi reads on the socket's reader and runs the handler on its dispatcher,\n")
-	fmt.Fprintf(b, "so that reading (and answering pings, as a browser's network process does while a page's script runs) never\n")
-	fmt.Fprintf(b, "waits for a handler. That is one goroutine hand-off per message, which coder's natural loop does not pay;\n")
-	fmt.Fprintf(b, "the send itself is written inline when the writer is idle. coder-handoff pays the same one hand-off: wsapi\n")
-	fmt.Fprintf(b, "against it is what the rest of wsapi costs. Running a handler on the reader when nothing else is pending,\n")
-	fmt.Fprintf(b, "handing the reading to a new goroutine when the handler outlasts a short timer, would remove the hand-off.\n\n")
-	fmt.Fprintf(b, "| case | client | µs per message (range) | throughput | B/op | allocs/op |\n|---|---|--:|--:|--:|--:|\n")
+func medianOf(ss []sample, unit string) float64 { return median(values(ss, unit)) }
+
+// detail says how the runs were made and read, and gives every client's
+// figures.
+func detail(res results, cases []case_, runs int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "wsapi's BenchmarkEcho ([`wsapi/bench_native_test.go`](wsapi/bench_native_test.go)): echo round trips over loopback TCP\n")
+	fmt.Fprintf(&b, "to a coder/websocket echo server, compression off, one op being one message sent and received back, with one message\n")
+	fmt.Fprintf(&b, "or 32 in flight. %d runs of the test binary, each a process that runs every case once, the clients of a case next to\n", runs)
+	fmt.Fprintf(&b, "each other in an order that rotates from run to run, so that a drift of the machine hits every client alike.\n\n")
+	fmt.Fprintf(&b, "A ratio is wsapi's throughput over coder/websocket's: coder/websocket's ns/op over wsapi's in the same run, the median\n")
+	fmt.Fprintf(&b, "over the runs, and in brackets the distribution-free confidence interval of that median, as benchstat's ± (%s).\n", ciWords(runs))
+	fmt.Fprintf(&b, "The machine is shared and noisy: a ratio whose interval holds 1 is a difference the runs could not tell.\n")
+	fmt.Fprintf(&b, "The targets are judged on the median.\n\n")
+	fmt.Fprintf(&b, "The coder/websocket clients are what its users write. With one message in flight, `Write` then `Read` on one\n")
+	fmt.Fprintf(&b, "goroutine (coder-read), or `Reader` into one buffer that the benchmark reuses (coder-reader); with 32, the same\n")
+	fmt.Fprintf(&b, "reads and the writes from a goroutine of their own. coder-handoff, one in flight only, is information: `Read` with\n")
+	fmt.Fprintf(&b, "its writes handed to a goroutine. `Read` returns a new slice for every message, as wsapi must; a message `Reader`\n")
+	fmt.Fprintf(&b, "reads lives only until the next read. wsapi keeps the browser's contract: `SendBinary` copies its argument, which\n")
+	fmt.Fprintf(&b, "the caller may reuse at once, and a `MessageEvent`'s `Data` belongs to the handler, which may keep it. Those are\n")
+	fmt.Fprintf(&b, "wsapi's two allocations and twice the message's size in B/op.\n\n")
+	fmt.Fprintf(&b, "| case | client | µs per message (range) | throughput | B/op | allocs/op |\n|---|---|--:|--:|--:|--:|\n")
 	for _, c := range cases {
 		for _, client := range append([]string{wsapiClient}, baselines...) {
 			ss := res[c][client]
 			if len(ss) == 0 {
 				continue
 			}
-			ns := field(ss, func(s sample) float64 { return s.ns })
-			lo, hi := slices.Min(ns), slices.Max(ns)
+			ns := values(ss, "ns/op")
 			med := median(ns)
-			fmt.Fprintf(b, "| %s | %s | %.1f (%.1f–%.1f) | %s | %s | %s |\n", c, client, med/1e3, lo/1e3, hi/1e3,
-				throughput(c.size, med), fmtFloat(median(field(ss, func(s sample) float64 { return s.bytes }))),
-				fmtFloat(median(field(ss, func(s sample) float64 { return s.allocs }))))
+			fmt.Fprintf(&b, "| %s | %s | %.1f (%.1f–%.1f) | %s | %s | %s |\n", c, client, med/1e3, slices.Min(ns)/1e3, slices.Max(ns)/1e3,
+				throughput(c.size, med), round(medianOf(ss, "B/op")), round(medianOf(ss, "allocs/op")))
 		}
 	}
-	fmt.Fprintln(b)
+	fmt.Fprintln(&b)
+	return b.String()
 }
 
-func fmtFloat(v float64) string {
+func round(v float64) string {
 	if math.IsNaN(v) {
 		return "–"
 	}

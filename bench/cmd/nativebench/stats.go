@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 )
 
 // pairedRatios returns wsapi's throughput over the baseline's in each run:
@@ -16,7 +15,7 @@ func pairedRatios(w, base []sample) []float64 {
 	n := min(len(w), len(base))
 	rs := make([]float64, n)
 	for i := range n {
-		rs[i] = base[i].ns / w[i].ns
+		rs[i] = base[i]["ns/op"] / w[i]["ns/op"]
 	}
 	return rs
 }
@@ -78,17 +77,7 @@ func ciWords(n int) string {
 	iv := medianCI(xs, 0.95)
 	which := "the lowest to the highest of the runs"
 	if j := int(iv.lo); j > 0 {
-		which = fmt.Sprintf("the %s lowest to the %s highest of the runs", ordinal(j+1), ordinal(j+1))
+		which = fmt.Sprintf("the runs' range less their %d lowest and %d highest", j, j)
 	}
 	return fmt.Sprintf("%.0f%% confidence with %d runs: %s", 100*iv.conf, n, which)
-}
-
-func ordinal(n int) string {
-	switch n {
-	case 2:
-		return "2nd"
-	case 3:
-		return "3rd"
-	}
-	return strconv.Itoa(n) + "th"
 }

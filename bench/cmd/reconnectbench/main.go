@@ -24,12 +24,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"slices"
 	"sync"
 	"time"
@@ -37,6 +35,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/go-wsapi/wsapi/bench/internal/benchsrv"
+	"github.com/go-wsapi/wsapi/bench/internal/clientmem"
 	"github.com/go-wsapi/wsapi/bench/internal/report"
 	"github.com/go-wsapi/wsapi/reconnect"
 	"github.com/go-wsapi/wsapi/wsapi"
@@ -53,14 +52,7 @@ func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	s, err := run(ctx, *trials, *sockets, *missed)
-	if err == nil {
-		s.Print(os.Stdout)
-		err = s.Write(*jsonOut)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "reconnectbench:", err)
-		os.Exit(1)
-	}
+	report.Finish("reconnectbench", s, err, *jsonOut)
 }
 
 // The schedule of the reopen trials: short, so that trials are quick, and
@@ -257,68 +249,37 @@ func memory(ctx context.Context, n int) (ours, base float64, err error) {
 	}
 	defer child.Stop()
 	url := child.WSURL("/ws/echo")
-	plain := func() (func(context.Context) error, func(), error) {
+	plain := func() (func(), error) {
 		ws, err := wsapi.New(url)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		return ws.WaitOpen, func() { ws.Close(); <-ws.Done() }, nil
+		return func() { ws.Close(); <-ws.Done() }, ws.WaitOpen(ctx)
 	}
-	wrapped := func() (func(context.Context) error, func(), error) {
+	wrapped := func() (func(), error) {
 		s, err := reconnect.New(url, nil)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		return s.WaitOpen, func() { s.Close(); <-s.Done() }, nil
+		return func() { s.Close(); <-s.Done() }, s.WaitOpen(ctx)
 	}
 	// Each kind is measured on its second round of n: the first warms
 	// what the process keeps once it was needed (the HTTP client's
 	// pools, the runtime's caches of goroutine stacks), so that neither
 	// kind is measured with the other's leftovers or without its own.
 	for _, k := range []struct {
-		open func() (func(context.Context) error, func(), error)
+		open func() (func(), error)
 		into *float64
 	}{{plain, &base}, {wrapped, &ours}} {
 		for range 2 {
-			if *k.into, err = perSocket(ctx, n, k.open); err != nil {
+			g, err := clientmem.Hold(ctx, n, "", k.open)
+			if err != nil {
 				return 0, 0, err
 			}
+			*k.into = g.Bytes()
 		}
 	}
 	return ours, base, nil
-}
-
-// perSocket opens n sockets with open, waits until all are OPEN, and
-// returns the growth of heap and stacks per socket.
-func perSocket(ctx context.Context, n int, open func() (wait func(context.Context) error, close func(), err error)) (float64, error) {
-	before := inUse()
-	closers := make([]func(), 0, n)
-	defer func() {
-		for _, c := range closers {
-			c()
-		}
-	}()
-	for range n {
-		wait, closeIt, err := open()
-		if err != nil {
-			return 0, err
-		}
-		closers = append(closers, closeIt)
-		if err := wait(ctx); err != nil {
-			return 0, err
-		}
-	}
-	after := inUse()
-	if after < before {
-		return 0, errors.New("memory fell while sockets opened")
-	}
-	return float64(after-before) / float64(n), nil
-}
-
-// inUse is the heap and stacks in use after a full GC.
-func inUse() uint64 {
-	m := benchsrv.ReadMem(0)
-	return m.Heap + m.Stacks
 }
 
 func median(d []time.Duration) time.Duration {

@@ -14,8 +14,9 @@ import (
 // codeByPackage sums the sizes of a wasm binary's function bodies by the
 // Go package they belong to, one of packages, from the binary's name
 // section (which -ldflags=-s strips: give it an unstripped build). It
-// reads just enough of the format: the imports, to number the functions,
-// the code section and the function names.
+// reads just enough of the format: the imports, to number the functions
+// (Go's linker imports functions only), the code section and the
+// function names.
 func codeByPackage(b []byte, packages []string) (map[string]int, error) {
 	if len(b) < 8 || string(b[:4]) != "\x00asm" {
 		return nil, errors.New("not a wasm binary")
@@ -32,24 +33,11 @@ func codeByPackage(b []byte, packages []string) (map[string]int, error) {
 			for range sec.uleb() {
 				sec.name()
 				sec.name()
-				switch kind := sec.byte(); kind {
-				case 0: // func: type index
-					sec.uleb()
-					imported++
-				case 1: // table: element type, limits
-					sec.byte()
-					sec.limits()
-				case 2: // memory
-					sec.limits()
-				case 3: // global: type, mutability
-					sec.byte()
-					sec.byte()
-				case 4: // tag: attribute, type index
-					sec.byte()
-					sec.uleb()
-				default:
-					return nil, fmt.Errorf("import of unknown kind %d", kind)
+				if kind := sec.byte(); kind != 0 {
+					return nil, fmt.Errorf("import of kind %d, not a function", kind)
 				}
+				sec.uleb() // its type
+				imported++
 			}
 		case 10: // code
 			for range sec.uleb() {
@@ -160,11 +148,3 @@ func (r *wasmReader) uleb() uint64 {
 }
 
 func (r *wasmReader) name() string { return string(r.bytes(int(r.uleb()))) }
-
-func (r *wasmReader) limits() {
-	flags := r.byte()
-	r.uleb()
-	if flags&1 != 0 {
-		r.uleb()
-	}
-}

@@ -36,7 +36,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -56,17 +55,8 @@ import (
 	"github.com/go-wsapi/wsapi/server"
 )
 
-// The child's settings travel in its environment.
-const (
-	envMode = "WSAPI_BENCH_SERVE"
-	// envSlowAddr names a client address whose connections get a small
-	// socket send buffer (see Config.SlowAddr).
-	envSlowAddr = "WSAPI_BENCH_SLOW_ADDR"
-	// envRateLimit is Config.RateLimit.
-	envRateLimit = "WSAPI_BENCH_RATE_LIMIT"
-	// envNATS is Config.NATS.
-	envNATS = "WSAPI_BENCH_NATS"
-)
+// envConfig holds the child's Config, as JSON.
+const envConfig = "WSAPI_BENCH_SERVE"
 
 // maxLifetime bounds a child whose parent forgot it.
 const maxLifetime = time.Hour
@@ -78,34 +68,31 @@ const (
 	NATS = "nats"
 )
 
-// SlowSendBuffer is the send buffer, in bytes, of the connections from
+// slowSendBuffer is the send buffer, in bytes, of the connections from
 // Config.SlowAddr; the kernel doubles it.
-const SlowSendBuffer = 16 << 10
+const slowSendBuffer = 16 << 10
 
 // Config is what Start passes to the child.
 type Config struct {
-	// Mode is Ours, Bare or NATS.
-	Mode string
+	Mode string // Ours, Bare or NATS
 	// SlowAddr, when set, is a client IP address (such as 127.0.0.3)
-	// whose connections get a SlowSendBuffer send buffer. On loopback
+	// whose connections get a slowSendBuffer send buffer. On loopback
 	// the kernel grows a socket's send buffer to 4 MiB, which a chat
 	// client that stops reading fills in minutes at 100 small messages a
 	// second; with a small one it is full in seconds, and the server's
-	// own slow-reader handling, which is what the fan-out benchmark
-	// wants to see, starts then. Connections from other addresses keep
-	// the kernel's defaults.
+	// own slow-reader handling, which the fan-out benchmark wants to
+	// see, starts then.
 	SlowAddr string
 	// RateLimit is server.Options.RateLimit of Ours: 0 keeps the
 	// server's default, a negative value turns the limit off.
 	RateLimit float64
 	// NATS is server.Options.NATS of Ours: the URL of a child of Mode
 	// NATS, whose chat room it then shares with every server given the
-	// same URL. Empty: the in-process room, the default.
+	// same URL. Empty: the in-process room.
 	NATS string
 }
 
-// Mem is what GET /debug/mem reports, after a GC and debug.FreeOSMemory (a
-// full GC that also returns free pages to the OS).
+// Mem is what GET /debug/mem reports.
 type Mem struct {
 	Heap       uint64 `json:"heap"`       // bytes of live heap objects (MemStats.HeapAlloc)
 	Stacks     uint64 `json:"stacks"`     // bytes of goroutine stacks (MemStats.StackInuse)
@@ -117,21 +104,25 @@ type Mem struct {
 // MaybeServe runs the child's server and exits when this process was
 // started by Start; otherwise it returns at once.
 func MaybeServe() {
-	mode := os.Getenv(envMode)
-	if mode == "" {
+	env := os.Getenv(envConfig)
+	if env == "" {
 		return
 	}
-	rate, _ := strconv.ParseFloat(os.Getenv(envRateLimit), 64)
-	if err := serve(Config{Mode: mode, SlowAddr: os.Getenv(envSlowAddr), RateLimit: rate, NATS: os.Getenv(envNATS)}); err != nil {
-		fmt.Fprintf(os.Stderr, "benchsrv %s: %v\n", mode, err)
+	var cfg Config
+	err := json.Unmarshal([]byte(env), &cfg)
+	if err == nil {
+		err = serve(cfg)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "benchsrv %s: %v\n", env, err)
 		os.Exit(1)
 	}
 	os.Exit(0)
 }
 
+// serve needs no RaiseFileLimit: Go raises the soft limit to the hard one
+// at start-up, and a parent that raised the hard limit passed it on.
 func serve(cfg Config) error {
-	// As many connections as the client may open; the client checks.
-	RaiseFileLimit(math.MaxUint32)
 	var h http.Handler
 	switch cfg.Mode {
 	case NATS:
@@ -189,9 +180,9 @@ func waitForStop() {
 	}
 }
 
-// newOurs is the demo's server with its defaults, but for the rate limit
-// when one is given, and NATS when natsURL is set. server.New wants a web directory and a wasm file;
-// empty ones do, as nothing fetches them here.
+// newOurs is the demo's server with its defaults but for the rate limit
+// and NATS. server.New wants a web directory and a wasm file; empty ones
+// do, as nothing fetches them here.
 func newOurs(rateLimit float64, natsURL string) (http.Handler, func(), error) {
 	dir, err := os.MkdirTemp("", "wsapi-benchsrv-")
 	if err != nil {
@@ -292,7 +283,7 @@ func (l *listener) Accept() (net.Conn, error) {
 	}
 	if tc, ok := c.(*net.TCPConn); ok && l.slow != nil {
 		if a, ok := tc.RemoteAddr().(*net.TCPAddr); ok && a.IP.Equal(l.slow) {
-			tc.SetWriteBuffer(SlowSendBuffer)
+			tc.SetWriteBuffer(slowSendBuffer)
 		}
 	}
 	l.open.Add(1)

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -33,9 +32,12 @@ func Start(ctx context.Context, cfg Config) (*Child, error) {
 	if err != nil {
 		return nil, err
 	}
+	env, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, err
+	}
 	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), envMode+"="+cfg.Mode, envSlowAddr+"="+cfg.SlowAddr,
-		envRateLimit+"="+strconv.FormatFloat(cfg.RateLimit, 'g', -1, 64), envNATS+"="+cfg.NATS)
+	cmd.Env = append(os.Environ(), envConfig+"="+string(env))
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {

@@ -8,8 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"syscall"
 
@@ -50,35 +48,22 @@ func NewDialer(first, n int, receiveBuffer int) *Dialer {
 		d.clients = append(d.clients, &http.Client{Transport: &http.Transport{
 			DialContext:       nd.DialContext,
 			DisableKeepAlives: true,
-			Proxy:             nil,
 		}})
 	}
 	return d
 }
 
-// EphemeralPorts is the number of local ports the kernel hands out to
-// one source address, from /proc/sys/net/ipv4/ip_local_port_range;
-// Linux's default where it cannot tell.
-func EphemeralPorts() int {
-	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
-	if err == nil {
-		f := strings.Fields(string(b))
-		if len(f) == 2 {
-			lo, err1 := strconv.Atoi(f[0])
-			hi, err2 := strconv.Atoi(f[1])
-			if err1 == nil && err2 == nil && hi >= lo {
-				return hi - lo + 1
-			}
+// AddrsFor is how many source addresses n connections want: each address
+// used for at most a third of its ephemeral ports, so that sockets in
+// TIME_WAIT from a run just before never get in the way.
+func AddrsFor(n int) int {
+	ports := 60999 - 32768 + 1 // Linux's default range
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		var lo, hi int
+		if _, err := fmt.Sscan(string(b), &lo, &hi); err == nil && hi >= lo {
+			ports = hi - lo + 1
 		}
 	}
-	return 60999 - 32768 + 1
-}
-
-// AddrsFor is how many source addresses n connections want: each address
-// used for at most a third of its ports, so that sockets in TIME_WAIT
-// from a run just before never get in the way.
-func AddrsFor(n int) int {
-	ports := EphemeralPorts()
 	return max(1, (3*n+ports-1)/ports)
 }
 

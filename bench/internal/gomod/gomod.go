@@ -1,9 +1,12 @@
 //go:build !js
 
-// Package gomod finds the repository the bench programs build from.
+// Package gomod finds the repository the bench programs build from, and
+// runs the go command on it.
 package gomod
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -28,4 +31,20 @@ func Root() (string, error) {
 		}
 	}
 	return "", errors.New("not in a module: run it from the repository")
+}
+
+// Go runs the go command in dir, with env added to this process's
+// environment, and returns its standard output; its error says what ran
+// and what the command printed on standard error.
+func Go(ctx context.Context, dir string, env []string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("%s go %s (in %s): %v\n%s", strings.Join(env, " "), strings.Join(args, " "), dir, err, stderr.Bytes())
+	}
+	return string(out), nil
 }

@@ -84,13 +84,32 @@ func Ratio(r float64) string {
 	return fmt.Sprintf("%.2f×", r)
 }
 
-// Print writes the rows as an aligned table, for a program run alone.
+// Finish ends a benchmark program's main: it prints s and writes it to
+// jsonPath for benchreport, or, when err is set or the write fails, prints
+// the error after the program's name and exits with status 1.
+func Finish(prog string, s *Section, err error, jsonPath string) {
+	if err == nil {
+		s.Print(os.Stdout)
+		err = s.Write(jsonPath)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", prog, err)
+		os.Exit(1)
+	}
+}
+
+// Print writes the section's title and rows, for a program run alone.
 func (s *Section) Print(w io.Writer) {
 	fmt.Fprintf(w, "%d. %s\n", s.Item, s.Title)
+	PrintRows(w, "  ", s.Rows)
+}
+
+// PrintRows writes rows as an aligned table, each line after indent.
+func PrintRows(w io.Writer, indent string, rows []Row) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  measure\twsapi\tbaseline\tratio\ttarget\tresult")
-	for _, r := range s.Rows {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Ours, r.Base, r.Ratio, r.Target, r.Result())
+	fmt.Fprintln(tw, indent+"measure\twsapi\tbaseline\tratio\ttarget\tresult")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\n", indent, r.Name, r.Ours, r.Base, r.Ratio, r.Target, r.Result())
 	}
 	tw.Flush()
 }
