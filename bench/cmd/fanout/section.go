@@ -125,6 +125,9 @@ func section(cfg config, steps []*step, profile string) *report.Section {
 			fmt.Fprintf(&d, "\nAt %d receivers no phase with stalled receivers ran: without them already, the server closed receivers (or the publisher) as too slow.\n", st.size)
 		}
 	}
+	if !scalePass(steps) {
+		d.WriteString(capacityNote(steps, cfg.interval, runtime.NumCPU()))
+	}
 	if profile != "" {
 		fmt.Fprintf(&d, "\nA target was missed. The server's CPU profile over the phase at %d receivers:\n\n```\n%s\n```\n", last.size, profile)
 	}
