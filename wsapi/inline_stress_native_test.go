@@ -204,7 +204,7 @@ func inlineStressRound(t *testing.T, end string, seed uint64) {
 	if end == "client-pings" {
 		// A pong the reader does not read within the timeout cuts the
 		// connection: the close would not be a clean 1000.
-		opts = &Options{PingInterval: time.Millisecond, PingTimeout: time.Second}
+		opts = &Options{PingInterval: time.Millisecond, PingTimeout: 3 * time.Second}
 	}
 	ws, err = NewWithOptions(url, opts)
 	if err != nil {
