@@ -117,7 +117,9 @@ func (t *nativeTransport) deliverHere(h handlers, ev event) (reading bool) {
 	}()
 	t.ws.deliver(h, &ev)
 	exited = false
-	if t.turn.CompareAndSwap(seq|turnInHandler, seq|turnReading) {
+	// Back to turnReading, which is 0: seq's low bits as they are
+	// (seq|turnReading fails staticcheck, SA4016).
+	if t.turn.CompareAndSwap(seq|turnInHandler, seq) {
 		t.ws.endTurn()
 		return true
 	}
