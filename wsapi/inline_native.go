@@ -158,7 +158,13 @@ func (t *nativeTransport) handOffTick() {
 		// One began meanwhile and found the timer armed: keep it.
 		t.timerArmed.Store(true)
 	}
-	t.handOffTimer.Load().Reset(handOffEvery)
+	tm := t.handOffTimer.Load()
+	tm.Reset(handOffEvery)
+	if t.turn.Load()&turnMask == turnDone {
+		// endRead stopped the timer while this tick ran: stop it
+		// again, so that no tick outlives the socket.
+		tm.Stop()
+	}
 }
 
 // turnState is the reader's turn and its hand-off timer.
