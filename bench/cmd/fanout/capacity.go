@@ -13,9 +13,11 @@ import (
 // room that lost nothing, and the server CPU time per delivery the target
 // would allow. A room of n receivers has one message written n times, one
 // after the other across the server's cores, so the last receiver's wait
-// grows with n at a fixed cost per delivery however the server is built;
-// with messages interval apart, no two to one receiver share a write. It
-// returns "" when no room lost nothing, as there is then no cost to go by.
+// grows with n at a fixed cost per delivery however the server is built.
+// The largest room is the cheapest per delivery when it falls behind (a
+// receiver's messages then share writes), which makes the bound the
+// machine's best case. It returns "" when no room lost nothing, as there
+// is then no cost to go by.
 func capacityNote(steps []*step, interval time.Duration, cores int) string {
 	var ref *phase
 	for _, st := range steps {
@@ -39,8 +41,7 @@ func capacityNote(steps []*step, interval time.Duration, cores int) string {
 		"At %d receivers, the largest room that lost nothing, the machine spent %.1f µs of CPU per delivery (the server %.1f, the clients the rest), "+
 		"so its %d cores deliver about %.0f/s, %.2f× what %d receivers need. "+
 		"And the server writes a message to every receiver in turn: for the last one to have it within %s (%.1f× the p99 at %d), "+
-		"the server could spend at most %.1f µs of CPU per delivery on %d cores, against the %.1f it spent; "+
-		"its write system calls, one per receiver per message, are most of that (see the profile).\n",
+		"the server could spend at most %.1f µs of CPU per delivery on %d cores, against the %.1f it spent there (see the profile).\n",
 		last.size, need, ref.receivers, machineUs, serverUs, cores, can, can/need, last.size,
 		ms(time.Duration(allowed)), maxScale, first.size, allowUs, cores, serverUs)
 }
