@@ -164,7 +164,37 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (*
 	if c.maxHeaderBytes <= 0 {
 		return nil, fmt.Errorf("-max-header-bytes must be positive, got %d", c.maxHeaderBytes)
 	}
+	if err := checkNotZero(&c.server); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// checkNotZero refuses 0 for the flags whose server option takes 0 for
+// its default: `-history 0` would otherwise keep 1,000 events, not none,
+// without a word. Their defaults are not 0, so 0 is what the user gave.
+// (A negative value is the server's to refuse, or, for -rate-limit, no
+// limit.)
+func checkNotZero(o *server.Options) error {
+	for _, f := range []struct {
+		name string
+		zero bool
+		def  any
+	}{
+		{"read-limit", o.ReadLimit == 0, server.DefaultReadLimit},
+		{"send-queue", o.SendQueue == 0, server.DefaultSendQueue},
+		{"ping-interval", o.PingInterval == 0, server.DefaultPingInterval},
+		{"tick-interval", o.TickInterval == 0, server.DefaultTickInterval},
+		{"history", o.HistorySize == 0, server.DefaultHistorySize},
+		{"history-age", o.HistoryAge == 0, server.DefaultHistoryAge},
+		{"publish-queue", o.PublishQueue == 0, server.DefaultPublishQueue},
+		{"rate-limit", o.RateLimit == 0, server.DefaultRateLimit},
+	} {
+		if f.zero {
+			return fmt.Errorf("-%s must not be 0 (the server would take 0 for its default, %v)", f.name, f.def)
+		}
+	}
+	return nil
 }
 
 // usage lists the flags, each with its environment variable.

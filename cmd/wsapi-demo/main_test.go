@@ -148,6 +148,15 @@ func TestParseConfigErrors(t *testing.T) {
 		{[]string{"-header-timeout", "0s"}, nil, "must be positive"},
 		{[]string{"-max-header-bytes", "0"}, nil, "must be positive"},
 		{[]string{"-rate-limit", "fast"}, nil, "invalid value"},
+		// 0 would be taken for the default.
+		{[]string{"-read-limit", "0"}, nil, "-read-limit must not be 0"},
+		{[]string{"-send-queue", "0"}, nil, "-send-queue must not be 0"},
+		{[]string{"-ping-interval", "0s"}, nil, "-ping-interval must not be 0"},
+		{[]string{"-tick-interval", "0s"}, nil, "-tick-interval must not be 0"},
+		{[]string{"-history", "0"}, nil, "-history must not be 0 (the server would take 0 for its default, 1000)"},
+		{nil, env{"WSAPI_HISTORY_AGE": "0s"}, "-history-age must not be 0"},
+		{[]string{"-publish-queue", "0"}, nil, "-publish-queue must not be 0"},
+		{[]string{"-rate-limit", "0"}, nil, "-rate-limit must not be 0"},
 	} {
 		_, err := parseConfig(tc.args, tc.env.get, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
