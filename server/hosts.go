@@ -26,8 +26,16 @@ var defaultAllowedHosts = []string{"localhost"}
 func checkHostPatterns(patterns []string) []error {
 	var errs []error
 	for _, p := range patterns {
-		if p == "" || strings.ContainsAny(p, "/:") && !strings.HasPrefix(p, "[") {
-			errs = append(errs, fmt.Errorf("bad host pattern %q: want a host name or pattern, without scheme or port", p))
+		bad := p == "" || strings.Contains(p, "/")
+		if strings.Contains(p, ":") {
+			// Only an IPv6 address in brackets, which always passes
+			// anyway: with a port, a pattern would never match.
+			ip, ok := strings.CutPrefix(p, "[")
+			ip, ok2 := strings.CutSuffix(ip, "]")
+			bad = !ok || !ok2 || net.ParseIP(ip) == nil
+		}
+		if bad {
+			errs = append(errs, fmt.Errorf("bad host pattern %q: want a host name or pattern, or an IPv6 address in brackets, without scheme or port", p))
 			continue
 		}
 		if _, err := path.Match(strings.ToLower(p), ""); err != nil {

@@ -82,10 +82,17 @@ func TestDNSRebinding(t *testing.T) {
 }
 
 func TestAllowedHostsErrors(t *testing.T) {
-	for _, p := range []string{"", "http://a.example", "a.example:8080", "[a-"} {
+	for _, p := range []string{"", "http://a.example", "a.example:8080", "[a-", "[::1]:8080", "[::1", "a:b"} {
 		_, err := server.New(&server.Options{AllowedHosts: []string{p}})
 		if err == nil || !strings.Contains(err.Error(), "bad host pattern") {
 			t.Errorf("AllowedHosts %q: %v, want a bad host pattern error", p, err)
+		}
+	}
+	// An IPv6 address in brackets is a host, if one that always passes;
+	// brackets also make a glob's class of characters.
+	for _, p := range []string{"[::1]", "chat[0-9].example.org"} {
+		if _, err := server.New(&server.Options{AllowedHosts: []string{p}}); err != nil && strings.Contains(err.Error(), "bad host pattern") {
+			t.Errorf("AllowedHosts %q: %v", p, err)
 		}
 	}
 }
