@@ -151,3 +151,34 @@ func TestClusterNATSDownSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestClusterTicksLeaseOutlivesTheInterval: the lease of the ticks lives
+// three intervals at least, so that a node ticking every -tick-interval
+// longer than the 3 s default refreshes it before it lapses (with 3 s,
+// every other round found it gone and did not tick: half rate).
+func TestClusterTicksLeaseOutlivesTheInterval(t *testing.T) {
+	checkGoroutines(t)
+	n := natstest.Start(t)
+	ctx := testContext(t)
+	startNode(t, n, server.Options{TickInterval: 4 * time.Second})
+	nc, err := nats.Connect(n.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kv, err := js.KeyValue(ctx, "wsapi_leases")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := kv.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.TTL() < 12*time.Second {
+		t.Errorf("the ticks lease lives %v with a 4 s tick interval, want 12 s at least", st.TTL())
+	}
+}

@@ -23,7 +23,9 @@ const (
 	leaseBucket     = "wsapi_leases"
 	ticksLease      = "ticks"
 	// leaseTTL is how long a node that stopped (or died) keeps the ticks
-	// from the others.
+	// from the others, at least: the lease lives three tick intervals
+	// when that is longer (see leaseLife), as the holder refreshes it
+	// only when it ticks.
 	leaseTTL = 3 * time.Second
 )
 
@@ -66,7 +68,7 @@ func newTickCluster(js jetstream.JetStream, ts *tickStream, node string, o *Opti
 	if err != nil {
 		return nil, fmt.Errorf("failed to make the JetStream stream %s: %w", ticksStreamName, err)
 	}
-	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: leaseBucket, TTL: leaseTTL})
+	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: leaseBucket, TTL: leaseLife(ts.interval)})
 	if err != nil {
 		return nil, fmt.Errorf("failed to make the JetStream bucket %s: %w", leaseBucket, err)
 	}
@@ -131,6 +133,15 @@ func (tc *tickCluster) receive(msg jetstream.Msg) {
 	}
 }
 
+// leaseLife is the lease's TTL for ticks every interval: leaseTTL, or
+// three intervals if longer, so that a holder ticking every interval
+// refreshes it (at a third of its life) well before it lapses. The bucket
+// is the cluster's: its nodes are to tick at the same interval, as they
+// serve one stream of quotes.
+func leaseLife(interval time.Duration) time.Duration {
+	return max(leaseTTL, 3*interval)
+}
+
 // run ticks for the cluster while this node holds the lease, and holds
 // it while it has clients.
 func (tc *tickCluster) run() {
@@ -142,7 +153,7 @@ func (tc *tickCluster) run() {
 	for {
 		select {
 		case <-tc.ctx.Done():
-			if rev != 0 && tc.js.Conn().IsConnected() { // else it expires (leaseTTL)
+			if rev != 0 && tc.js.Conn().IsConnected() { // else it expires (leaseLife)
 				ctx, cancel := context.WithTimeout(context.Background(), natsTimeout)
 				tc.kv.Delete(ctx, ticksLease, jetstream.LastRevision(rev))
 				cancel()
@@ -164,7 +175,7 @@ func (tc *tickCluster) run() {
 			if r, err := tc.kv.Create(ctx, ticksLease, []byte(tc.node)); err == nil {
 				rev, refreshed = r, time.Now()
 			}
-		case time.Since(refreshed) > leaseTTL/3:
+		case time.Since(refreshed) > leaseLife(tc.ts.interval)/3:
 			if r, err := tc.kv.Update(ctx, ticksLease, []byte(tc.node), rev); err == nil {
 				rev, refreshed = r, time.Now()
 			} else {
