@@ -19,19 +19,26 @@ import (
 // These cluster tests are at the edges: a history aged out, NATS gone at
 // shutdown, credentials in the URL.
 
-// waitStreamEmpty waits until the stream name has dropped every message
-// (its MaxAge), as a cluster that stayed quiet longer than HistoryAge.
-func waitStreamEmpty(t *testing.T, ctx context.Context, n *natstest.Server, name string) {
+// jetStream is the test's own client of n, closed when the test ends.
+func jetStream(t *testing.T, n *natstest.Server) jetstream.JetStream {
 	t.Helper()
 	nc, err := nats.Connect(n.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer nc.Close()
+	t.Cleanup(nc.Close)
 	js, err := jetstream.New(nc)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return js
+}
+
+// waitStreamEmpty waits until the stream name has dropped every message
+// (its MaxAge), as a cluster that stayed quiet longer than HistoryAge.
+func waitStreamEmpty(t *testing.T, ctx context.Context, n *natstest.Server, name string) {
+	t.Helper()
+	js := jetStream(t, n)
 	for {
 		s, err := js.Stream(ctx, name)
 		if err != nil {
@@ -161,15 +168,7 @@ func TestClusterTicksLeaseOutlivesTheInterval(t *testing.T) {
 	n := natstest.Start(t)
 	ctx := testContext(t)
 	startNode(t, n, server.Options{TickInterval: 4 * time.Second})
-	nc, err := nats.Connect(n.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := jetStream(t, n)
 	kv, err := js.KeyValue(ctx, "wsapi_leases")
 	if err != nil {
 		t.Fatal(err)

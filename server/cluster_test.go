@@ -16,8 +16,6 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/go-wsapi/wsapi/server"
 	"github.com/go-wsapi/wsapi/server/natstest"
@@ -395,15 +393,7 @@ func TestClusterEpoch(t *testing.T) {
 		t.Errorf("a later server's epoch %q, want the stream's %q", w.Epoch, wa.Epoch)
 	}
 
-	nc, err := nats.Connect(n.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := jetStream(t, n)
 	if err := js.DeleteStream(ctx, "WSAPI_CHAT"); err != nil {
 		t.Fatal(err)
 	}
