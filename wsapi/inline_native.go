@@ -46,11 +46,12 @@ const (
 	turnMask = 1<<turnBits - 1
 )
 
-// takeTurn is emitMessage for a reader that can deliver the message itself:
-// when dispatch is on, no dispatcher runs, nothing is queued and the
-// message's handler is decided, it takes the dispatcher's turn, which
+// takeTurn lets a reader deliver the message it read itself: when dispatch
+// is on, no dispatcher runs, nothing is queued, the message is not to be
+// dropped and its handler is decided, it takes the dispatcher's turn, which
 // endTurn or dispatch gives back, and returns the handlers to run. Else it
-// drops or queues the message as emitMessage does.
+// returns false, and the message goes to emitMessage (receive), which drops
+// or queues it.
 func (ws *WebSocket) takeTurn() (h handlers, ok bool) {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()

@@ -21,15 +21,7 @@ func TestReport(t *testing.T) {
 	if err := s.Write(filepath.Join(dir, "3-wasm.json")); err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(dir, "BENCHMARKS.md")
-	var stdout strings.Builder
-	if err := run(dir, out, 0, &stdout); err != nil {
-		t.Fatal(err)
-	}
-	md, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	md, stdout := runReport(t, dir)
 	for _, want := range []string{
 		"| wasm: minimal | 800 kB | 500 kB | +300 kB | ≤ +100 kB | **MISS** |",
 		"native: wsapi vs coder/websocket | no benchmarks yet",
@@ -37,11 +29,27 @@ func TestReport(t *testing.T) {
 		"Did not run (bench/cmd/fanout)",
 		"| cores (nproc) |",
 	} {
-		if !strings.Contains(string(md), want) {
+		if !strings.Contains(md, want) {
 			t.Errorf("BENCHMARKS.md lacks %q:\n%s", want, md)
 		}
 	}
-	if !strings.Contains(stdout.String(), "0 pass, 1 missed") {
-		t.Errorf("stdout lacks the count:\n%s", stdout.String())
+	if !strings.Contains(stdout, "0 pass, 1 missed") {
+		t.Errorf("stdout lacks the count:\n%s", stdout)
 	}
+}
+
+// runReport runs benchreport over the sections in dir and returns the
+// BENCHMARKS.md it wrote and what it printed.
+func runReport(t *testing.T, dir string) (md, stdout string) {
+	t.Helper()
+	out := filepath.Join(dir, "BENCHMARKS.md")
+	var w strings.Builder
+	if err := run(dir, out, 0, &w); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b), w.String()
 }

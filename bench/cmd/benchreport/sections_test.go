@@ -3,7 +3,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,22 +21,14 @@ func TestReportTwoSectionsOfAnItem(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	out := filepath.Join(dir, "BENCHMARKS.md")
-	var stdout strings.Builder
-	if err := run(dir, out, 0, &stdout); err != nil {
-		t.Fatal(err)
-	}
-	md, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, text := range []string{string(md), stdout.String()} {
+	md, stdout := runReport(t, dir)
+	for _, text := range []string{md, stdout} {
 		a, b := strings.Index(text, "one room"), strings.Index(text, "through NATS")
 		if a < 0 || b < a {
 			t.Errorf("want the one room's row, then the NATS one:\n%s", text)
 		}
 	}
-	a, b := strings.Index(string(md), "one room detail"), strings.Index(string(md), "through NATS detail")
+	a, b := strings.Index(md, "one room detail"), strings.Index(md, "through NATS detail")
 	if a < 0 || b < a {
 		t.Errorf("want the one room's detail, then the NATS one:\n%s", md)
 	}
